@@ -1,0 +1,131 @@
+package io.switchboard;
+
+import io.switchboard.bus.Bus;
+import io.switchboard.config.AppConfig;
+import io.switchboard.config.Settings;
+import io.switchboard.gateway.GatewayVerticle;
+import io.switchboard.http.HttpVerticle;
+import io.switchboard.jobs.JobsVerticle;
+import io.switchboard.persistence.DatabaseUrl;
+import io.switchboard.persistence.EmbeddedDatabase;
+import io.switchboard.persistence.Migrations;
+import io.switchboard.persistence.PersistenceVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Switchboard node. Boot is one ordered chain: embedded Postgres (when no URL is
+ * configured) → migrations → persistence → timed jobs → gateway → HTTP last, so the port opens only
+ * when everything behind it is ready.
+ */
+public final class Node {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final Vertx vertx;
+  private final NodeContext context;
+  private final EmbeddedDatabase embedded;
+
+  private Node(Vertx vertx, NodeContext context, EmbeddedDatabase embedded) {
+    this.vertx = vertx;
+    this.context = context;
+    this.embedded = embedded;
+  }
+
+  public static Future<Node> start(AppConfig config) {
+    AppConfig resolved;
+    try {
+      resolved = withDevelopmentSecret(config);
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    Bus.install(vertx);
+    NodeContext context = new NodeContext(resolved);
+    EmbeddedDatabase[] embedded = new EmbeddedDatabase[1];
+    return database(vertx, resolved, embedded)
+        .compose(url -> vertx.executeBlocking(() -> {
+          Migrations.migrate(url);
+          return url;
+        }))
+        .compose(url -> vertx.deployVerticle(new PersistenceVerticle(context, url)))
+        .compose(id -> vertx.deployVerticle(new JobsVerticle(context)))
+        .compose(id -> vertx.deployVerticle(new GatewayVerticle(context)))
+        .compose(id -> Bootstrap.ensureAdmin(vertx, resolved))
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(context), new DeploymentOptions().setInstances(httpInstances(resolved))))
+        .map(id -> {
+          Node node = new Node(vertx, context, embedded[0]);
+          log.atInfo().addKeyValue("node", resolved.nodeId()).addKeyValue("port", node.port()).log("switchboard ready");
+          return node;
+        })
+        .recover(e -> vertx.close().transform(x -> closeEmbedded(vertx, embedded[0])).transform(x -> Future.failedFuture(e)));
+  }
+
+  private static Future<DatabaseUrl> database(Vertx vertx, AppConfig config, EmbeddedDatabase[] embedded) {
+    if (config.isSet(Settings.PG_URL)) {
+      return Future.succeededFuture(DatabaseUrl.parse(config.get(Settings.PG_URL)));
+    }
+    return vertx.executeBlocking(() -> {
+      embedded[0] = EmbeddedDatabase.start(Path.of(config.get(Settings.DATA_DIR)), config.get(Settings.PG_EMBEDDED_PORT));
+      return DatabaseUrl.parse(embedded[0].url());
+    });
+  }
+
+  private static int httpInstances(AppConfig config) {
+    int n = config.get(Settings.HTTP_INSTANCES);
+    return n > 0 ? n : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+  }
+
+  /** In dev without a configured secret, a random one is generated once and kept under the data dir. */
+  private static AppConfig withDevelopmentSecret(AppConfig config) throws IOException {
+    if (config.get(Settings.JWT_SECRET) != null || !config.get(Settings.JWT_ALGORITHM).equals("HS256")) {
+      return config;
+    }
+    Path file = Path.of(config.get(Settings.DATA_DIR), "jwt-dev-secret");
+    if (!Files.exists(file)) {
+      Files.createDirectories(file.getParent());
+      byte[] bytes = new byte[48];
+      new SecureRandom().nextBytes(bytes);
+      Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+      log.atWarn().addKeyValue("file", file).log("generated a development JWT secret; set SWITCHBOARD_JWT_SECRET in production");
+    }
+    return config.with(Settings.JWT_SECRET, Files.readString(file).trim());
+  }
+
+  public int port() {
+    return context.httpPort().get();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public NodeContext context() {
+    return context;
+  }
+
+  public Future<Void> stop() {
+    return vertx.close().transform(x -> closeEmbedded(null, embedded));
+  }
+
+  private static Future<Void> closeEmbedded(Vertx unused, EmbeddedDatabase db) {
+    if (db == null) {
+      return Future.succeededFuture();
+    }
+    try {
+      db.close();
+      return Future.succeededFuture();
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+  }
+}

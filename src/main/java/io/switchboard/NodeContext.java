@@ -1,0 +1,42 @@
+package io.switchboard;
+
+import io.switchboard.auth.PermissionCache;
+import io.switchboard.auth.RevocationList;
+import io.switchboard.config.AppConfig;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the verticles of one node share: the configuration and the node-wide, thread-safe caches
+ * (session revocations, permission sets). Handed to each verticle at construction.
+ */
+public final class NodeContext {
+
+  private final AppConfig config;
+  private final RevocationList revocations = new RevocationList();
+  private final PermissionCache permissions = new PermissionCache();
+  private final AtomicInteger httpPort = new AtomicInteger(-1);
+
+  public NodeContext(AppConfig config) {
+    this.config = config;
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  public String nodeId() {
+    return config.nodeId();
+  }
+
+  public RevocationList revocations() {
+    return revocations;
+  }
+
+  public PermissionCache permissions() {
+    return permissions;
+  }
+
+  public AtomicInteger httpPort() {
+    return httpPort;
+  }
+}

@@ -1,0 +1,63 @@
+package io.switchboard.bus;
+
+import io.switchboard.auth.Grants;
+import io.switchboard.domain.event.PermissionsChanged;
+import io.switchboard.domain.event.SessionsRevoked;
+import io.switchboard.domain.Page;
+import io.switchboard.domain.User;
+import io.switchboard.persistence.store.AuditStore;
+import io.switchboard.persistence.store.CaptchaStore;
+import io.switchboard.persistence.store.SessionStore;
+import io.switchboard.persistence.store.UserStore;
+import java.util.List;
+
+/**
+ * Every event-bus address of a node, with its request and reply types. Requests are answered by
+ * exactly one verticle; topics ({@code Address<E, Void>}) are published to every subscriber on the
+ * node. Bodies are immutable records passed by reference ({@link LocalCodec}).
+ */
+public final class Addresses {
+
+  private Addresses() {
+  }
+
+  // --- persistence verticle -------------------------------------------------------------------
+  /** Runs {@code SELECT 1}; answers true while Postgres answers. */
+  public static final Address<Void, Boolean> DB_PING = new Address<>("sb.db.ping");
+
+  /** A user's grants (groups' permissions, superuser, disabled); 404 for an unknown user. */
+  public static final Address<String, Grants> USER_GRANTS = new Address<>("sb.users.grants");
+  /** Sessions revoked recently enough that their access tokens may still be unexpired (loaded at start). */
+  public static final Address<Void, List<SessionsRevoked>> SESSIONS_RECENTLY_REVOKED = new Address<>("sb.sessions.recently-revoked");
+  /** Deletes expired sessions, captchas and old revocations; answers the number of rows removed. */
+  public static final Address<Void, Long> AUTH_PURGE = new Address<>("sb.auth.purge");
+  public static final Address<UserStore.CreateUser, User> USER_CREATE = new Address<>("sb.users.create");
+  /** The login record of a username (case-insensitive), or null. */
+  public static final Address<String, UserStore.LoginRecord> USER_FIND_LOGIN = new Address<>("sb.users.find-login");
+  public static final Address<String, User> USER_GET = new Address<>("sb.users.get");
+  public static final Address<UserStore.Search, Page<User>> USER_SEARCH = new Address<>("sb.users.search");
+  public static final Address<UserStore.UpdateUser, User> USER_UPDATE = new Address<>("sb.users.update");
+  public static final Address<UserStore.SetPassword, User> USER_SET_PASSWORD = new Address<>("sb.users.set-password");
+  public static final Address<UserStore.SetAvatar, User> USER_SET_AVATAR = new Address<>("sb.users.set-avatar");
+  public static final Address<UserStore.SetGroups, User> USER_SET_GROUPS = new Address<>("sb.users.set-groups");
+
+  public static final Address<SessionStore.NewSession, String> SESSION_CREATE = new Address<>("sb.sessions.create");
+  /** Spends a refresh token and stores its successor; a spent token revokes its session (401). */
+  public static final Address<SessionStore.Rotate, SessionStore.Rotated> SESSION_ROTATE = new Address<>("sb.sessions.rotate");
+  public static final Address<SessionStore.Revoke, SessionsRevoked> SESSION_REVOKE = new Address<>("sb.sessions.revoke");
+  public static final Address<SessionStore.RevokeUser, SessionsRevoked> SESSION_REVOKE_USER = new Address<>("sb.sessions.revoke-user");
+
+  public static final Address<AuditStore.Entry, Void> AUDIT_RECORD = new Address<>("sb.audit.record");
+  public static final Address<AuditStore.Query, Page<AuditStore.Record>> AUDIT_LIST = new Address<>("sb.audit.list");
+  public static final Address<AuditStore.LoginFailures, Long> AUDIT_LOGIN_FAILURES = new Address<>("sb.audit.login-failures");
+
+  public static final Address<CaptchaStore.NewCaptcha, String> CAPTCHA_CREATE = new Address<>("sb.captcha.create");
+  /** True when the answer is right and the captcha unexpired; the captcha is spent either way. */
+  public static final Address<CaptchaStore.Answer, Boolean> CAPTCHA_CONSUME = new Address<>("sb.captcha.consume");
+
+  // --- topics (published on the node; the cluster bridge carries them between nodes) ----------
+  /** Sessions that ended: their access tokens stop working and their sockets close. */
+  public static final Address<SessionsRevoked, Void> SESSIONS_REVOKED = new Address<>("sb.topic.sessions-revoked");
+  /** Group membership or group permissions changed; userId null means "anyone". */
+  public static final Address<PermissionsChanged, Void> PERMISSIONS_CHANGED = new Address<>("sb.topic.permissions-changed");
+}

@@ -1,0 +1,90 @@
+package io.switchboard.bus;
+
+import io.switchboard.error.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Typed requests, replies and publications over the local event bus. An {@link ApiException} failed
+ * by a consumer reaches the requester as the same {@link ApiException}; anything else is logged
+ * where it happened and reaches the requester as a 500 without details.
+ */
+public final class Bus {
+
+  private static final Logger log = LoggerFactory.getLogger(Bus.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME).setLocalOnly(true);
+
+  private Bus() {
+  }
+
+  /** Registers the local codec on a Vert.x instance; called once per instance at boot. */
+  public static void install(Vertx vertx) {
+    vertx.eventBus().registerCodec(new LocalCodec());
+  }
+
+  public static <Req, Res> Future<Res> request(Vertx vertx, Address<Req, Res> address, Req body) {
+    return vertx.eventBus().<Res>request(address.name(), body, LOCAL)
+        .map(m -> m.body())
+        .recover(Bus::toApiException);
+  }
+
+  public static <Req, Res> MessageConsumer<Req> consume(Vertx vertx, Address<Req, Res> address,
+      Function<Req, Future<Res>> handler) {
+    return vertx.eventBus().<Req>consumer(address.name(), message -> {
+      Future<Res> result;
+      try {
+        result = handler.apply(message.body());
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          message.reply(ar.result(), LOCAL);
+        } else if (ar.cause() instanceof ApiException api) {
+          message.fail(api.status(), encode(api));
+        } else {
+          log.error("bus handler failed address={}", address.name(), ar.cause());
+          message.fail(500, "internal\ninternal error");
+        }
+      });
+    });
+  }
+
+  /** Publishes to every consumer of a topic address on this node. */
+  public static <E> void publish(Vertx vertx, Address<E, Void> topic, E event) {
+    vertx.eventBus().publish(topic.name(), event, LOCAL);
+  }
+
+  public static <E> MessageConsumer<E> subscribe(Vertx vertx, Address<E, Void> topic, Consumer<E> handler) {
+    return vertx.eventBus().<E>consumer(topic.name(), m -> handler.accept(m.body()));
+  }
+
+  private static String encode(ApiException e) {
+    String retry = e.retryAfterSeconds() == null ? "" : String.valueOf(e.retryAfterSeconds());
+    return e.code() + "\n" + retry + "\n" + e.getMessage();
+  }
+
+  private static <T> Future<T> toApiException(Throwable t) {
+    if (t instanceof ReplyException re) {
+      if (re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        String[] parts = String.valueOf(re.getMessage()).split("\n", 3);
+        if (parts.length == 3) {
+          Long retry = parts[1].isEmpty() ? null : Long.valueOf(parts[1]);
+          return Future.failedFuture(new ApiException(re.failureCode(), parts[0], parts[2], retry));
+        }
+        return Future.failedFuture(new ApiException(500, "internal", "internal error"));
+      }
+      return Future.failedFuture(ApiException.unavailable("service not available: " + re.failureType()));
+    }
+    return Future.failedFuture(t);
+  }
+}

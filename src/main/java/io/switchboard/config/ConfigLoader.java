@@ -1,0 +1,155 @@
+package io.switchboard.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Builds an {@link AppConfig} from, in rising order of precedence: the defaults declared in
+ * {@link Settings}, a JSON file ({@code conf/switchboard.json}, or the file named by
+ * {@code SWITCHBOARD_CONFIG_FILE}; nested objects or dotted keys), {@code SWITCHBOARD_*} environment
+ * variables, and explicit overrides (keyed by environment variable name; tests use these).
+ */
+public final class ConfigLoader {
+
+  public static final String CONFIG_FILE_ENV = "SWITCHBOARD_CONFIG_FILE";
+  public static final String DEFAULT_CONFIG_FILE = "conf/switchboard.json";
+  /** The built-in development secret that the example configuration carries; prod refuses it. */
+  public static final String DEVELOPMENT_SECRET = "switchboard-development-secret-not-for-production";
+
+  private final Map<String, String> env;
+  private final Map<String, String> overrides;
+  private final List<String> warnings = new java.util.ArrayList<>();
+
+  public ConfigLoader(Map<String, String> env, Map<String, String> overrides) {
+    this.env = env;
+    this.overrides = overrides;
+  }
+
+  public static AppConfig fromEnvironment() {
+    return new ConfigLoader(System.getenv(), Map.of()).load();
+  }
+
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  public AppConfig load() {
+    Map<String, String> fileValues = readFile();
+    Set<String> known = new HashSet<>();
+    Map<Setting<?>, Object> values = new LinkedHashMap<>();
+    for (Setting<?> s : Settings.ALL) {
+      known.add(s.env());
+      String raw = s.defaultValue();
+      if (fileValues.containsKey(s.key())) {
+        raw = fileValues.remove(s.key());
+      }
+      if (env.containsKey(s.env())) {
+        raw = env.get(s.env());
+      }
+      if (overrides.containsKey(s.env())) {
+        raw = overrides.get(s.env());
+      }
+      values.put(s, raw == null || raw.isBlank() ? blankValue(s) : s.parse(raw));
+    }
+    for (String key : fileValues.keySet()) {
+      warnings.add("unknown setting \"" + key + "\" in configuration file ignored");
+    }
+    for (String name : env.keySet()) {
+      if (name.startsWith("SWITCHBOARD_") && !known.contains(name) && !name.equals(CONFIG_FILE_ENV)
+          && !name.startsWith("SWITCHBOARD_TEST_")) {
+        warnings.add("unknown environment variable " + name + " ignored");
+      }
+    }
+    if (values.get(Settings.NODE_ID) == null) {
+      values.put(Settings.NODE_ID, defaultNodeId());
+    }
+    AppConfig config = new AppConfig(values);
+    checkSecret(config);
+    return config;
+  }
+
+  private static Object blankValue(Setting<?> s) {
+    // A blank text setting means "unset"; blank numbers fall back to the declared default.
+    Object parsedDefault = s.defaultValue().isBlank() ? null : s.parse(s.defaultValue());
+    return parsedDefault;
+  }
+
+  private static void checkSecret(AppConfig config) {
+    if (!config.prod()) {
+      return;
+    }
+    String secret = config.get(Settings.JWT_SECRET);
+    if (secret == null) {
+      throw new ConfigException("configuration error: SWITCHBOARD_JWT_SECRET (jwt.secret) is required when SWITCHBOARD_PROFILE=prod");
+    }
+    if (secret.equals(DEVELOPMENT_SECRET)) {
+      throw new ConfigException("configuration error: SWITCHBOARD_JWT_SECRET (jwt.secret) is the development default and is refused when SWITCHBOARD_PROFILE=prod");
+    }
+    if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw new ConfigException("configuration error: SWITCHBOARD_JWT_SECRET (jwt.secret) must be at least 32 bytes when SWITCHBOARD_PROFILE=prod");
+    }
+  }
+
+  private Map<String, String> readFile() {
+    String configured = overrides.getOrDefault(CONFIG_FILE_ENV, env.get(CONFIG_FILE_ENV));
+    Path path = Path.of(configured == null ? DEFAULT_CONFIG_FILE : configured);
+    Map<String, String> flat = new LinkedHashMap<>();
+    if (!Files.exists(path)) {
+      if (configured != null) {
+        throw new ConfigException("configuration error: " + CONFIG_FILE_ENV + " names " + path + ", which does not exist");
+      }
+      return flat;
+    }
+    try {
+      JsonObject json = new JsonObject(Files.readString(path));
+      flatten("", json, flat);
+    } catch (IOException | DecodeException e) {
+      throw new ConfigException("configuration error: " + path + " is not readable JSON: " + firstLine(e.getMessage()));
+    }
+    return flat;
+  }
+
+  private static void flatten(String prefix, JsonObject json, Map<String, String> out) {
+    for (String name : json.fieldNames()) {
+      Object v = json.getValue(name);
+      String key = prefix + name;
+      if (key.startsWith("_")) {
+        continue; // comments such as "_comment"
+      }
+      if (v instanceof JsonObject nested) {
+        flatten(key + ".", nested, out);
+      } else {
+        out.put(key, v == null ? "" : String.valueOf(v));
+      }
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static String defaultNodeId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "node";
+    }
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

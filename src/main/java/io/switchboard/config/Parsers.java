@@ -1,0 +1,105 @@
+package io.switchboard.config;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** Converters used by {@link Settings}; each throws IllegalArgumentException with the reason. */
+final class Parsers {
+
+  private Parsers() {
+  }
+
+  static Function<String, Integer> intRange(int min, int max) {
+    return raw -> {
+      int value;
+      try {
+        value = Integer.parseInt(raw.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("must be an integer between " + min + " and " + max);
+      }
+      if (value < min || value > max) {
+        throw new IllegalArgumentException("must be between " + min + " and " + max);
+      }
+      return value;
+    };
+  }
+
+  static Function<String, Long> longRange(long min, long max) {
+    return raw -> {
+      long value;
+      try {
+        value = Long.parseLong(raw.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("must be an integer between " + min + " and " + max);
+      }
+      if (value < min || value > max) {
+        throw new IllegalArgumentException("must be between " + min + " and " + max);
+      }
+      return value;
+    };
+  }
+
+  static Function<String, Double> positiveDouble() {
+    return raw -> {
+      double value;
+      try {
+        value = Double.parseDouble(raw.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("must be a number");
+      }
+      if (!(value > 0) || Double.isInfinite(value)) {
+        throw new IllegalArgumentException("must be a positive number");
+      }
+      return value;
+    };
+  }
+
+  static Function<String, String> text() {
+    return raw -> raw == null || raw.isBlank() ? null : raw.trim();
+  }
+
+  static Function<String, String> oneOf(String... values) {
+    return raw -> {
+      String v = raw.trim().toLowerCase(Locale.ROOT);
+      for (String allowed : values) {
+        if (allowed.equals(v)) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("must be one of " + String.join(", ", values));
+    };
+  }
+
+  static Function<String, String> upperOneOf(String... values) {
+    return raw -> {
+      String v = raw.trim().toUpperCase(Locale.ROOT);
+      for (String allowed : values) {
+        if (allowed.equals(v)) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("must be one of " + String.join(", ", values));
+    };
+  }
+
+  static Function<String, String> uri(String... schemes) {
+    return raw -> {
+      if (raw == null || raw.isBlank()) {
+        return null;
+      }
+      URI uri;
+      try {
+        uri = URI.create(raw.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("must be a URL");
+      }
+      for (String scheme : schemes) {
+        if (scheme.equalsIgnoreCase(uri.getScheme())) {
+          return raw.trim();
+        }
+      }
+      throw new IllegalArgumentException("must be a URL starting with " + String.join(":// or ", schemes) + "://");
+    };
+  }
+}

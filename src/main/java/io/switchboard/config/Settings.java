@@ -1,0 +1,71 @@
+package io.switchboard.config;
+
+import static io.switchboard.config.Parsers.*;
+
+import java.util.List;
+
+/**
+ * Every configuration setting, declared once: key, environment variable, default, validation and
+ * description. README's configuration table lists the same settings (a test keeps them in step).
+ */
+public final class Settings {
+
+  private Settings() {
+  }
+
+  public static final Setting<String> PROFILE = new Setting<>("profile", "SWITCHBOARD_PROFILE", "dev",
+      oneOf("dev", "prod"), "dev or prod; prod refuses a missing or development JWT secret");
+  public static final Setting<String> NODE_ID = new Setting<>("node.id", "SWITCHBOARD_NODE_ID", "",
+      text(), "name of this node in logs, presence and job claims (default: host name + random suffix)");
+  public static final Setting<String> DATA_DIR = new Setting<>("data.dir", "SWITCHBOARD_DATA_DIR", "./data",
+      text(), "folder for the embedded Postgres data, media and the generated development secret");
+
+  public static final Setting<String> HTTP_HOST = new Setting<>("http.host", "SWITCHBOARD_HTTP_HOST", "0.0.0.0",
+      text(), "address the HTTP/WebSocket port binds to");
+  public static final Setting<Integer> HTTP_PORT = new Setting<>("http.port", "SWITCHBOARD_HTTP_PORT", "8080",
+      intRange(0, 65535), "HTTP/WebSocket port (0 = any free port)");
+  public static final Setting<Integer> HTTP_INSTANCES = new Setting<>("http.instances", "SWITCHBOARD_HTTP_INSTANCES", "0",
+      intRange(0, 256), "HTTP verticle instances (0 = one per event loop)");
+  public static final Setting<Long> HTTP_MAX_BODY_BYTES = new Setting<>("http.maxBodyBytes", "SWITCHBOARD_HTTP_MAX_BODY_BYTES",
+      "65536", longRange(1024, 1L << 30), "largest JSON request body; larger ones get 413 before being buffered");
+  public static final Setting<Long> HTTP_MAX_UPLOAD_BYTES = new Setting<>("http.maxUploadBytes", "SWITCHBOARD_HTTP_MAX_UPLOAD_BYTES",
+      "10485760", longRange(1024, 1L << 31), "largest multipart upload (avatars, images); larger ones get 413");
+
+  public static final Setting<String> PG_URL = new Setting<>("pg.url", "SWITCHBOARD_PG_URL", "",
+      uri("postgresql", "postgres"), "Postgres URL postgresql://user:pass@host:port/db (unset = embedded Postgres under data.dir)");
+  public static final Setting<Integer> PG_POOL_SIZE = new Setting<>("pg.poolSize", "SWITCHBOARD_PG_POOL_SIZE", "8",
+      intRange(1, 200), "Postgres connections per node");
+  public static final Setting<Integer> PG_EMBEDDED_PORT = new Setting<>("pg.embeddedPort", "SWITCHBOARD_PG_EMBEDDED_PORT", "0",
+      intRange(0, 65535), "port of the embedded Postgres (0 = any free port)");
+
+  public static final Setting<String> REDIS_URL = new Setting<>("redis.url", "SWITCHBOARD_REDIS_URL", "",
+      uri("redis", "rediss"), "Redis URL redis://host:port (unset = single node, no Redis)");
+
+  public static final Setting<String> JWT_SECRET = new Setting<>("jwt.secret", "SWITCHBOARD_JWT_SECRET", "",
+      text(), "HS256 secret, at least 32 bytes in prod (unset in dev = generated and kept under data.dir)");
+
+  public static final Setting<String> JWT_ALGORITHM = new Setting<>("jwt.algorithm", "SWITCHBOARD_JWT_ALGORITHM", "HS256",
+      upperOneOf("HS256", "RS256", "ES256"), "token signature; RS256/ES256 need the two key files");
+  public static final Setting<String> JWT_PRIVATE_KEY_FILE = new Setting<>("jwt.privateKeyFile", "SWITCHBOARD_JWT_PRIVATE_KEY_FILE", "",
+      text(), "PEM PKCS#8 private key for RS256/ES256");
+  public static final Setting<String> JWT_PUBLIC_KEY_FILE = new Setting<>("jwt.publicKeyFile", "SWITCHBOARD_JWT_PUBLIC_KEY_FILE", "",
+      text(), "PEM public key for RS256/ES256");
+  public static final Setting<Integer> ACCESS_TOKEN_TTL = new Setting<>("auth.accessTokenTtlSeconds", "SWITCHBOARD_ACCESS_TOKEN_TTL_SECONDS",
+      "900", intRange(10, 86_400), "access token lifetime");
+  public static final Setting<Integer> REFRESH_TOKEN_TTL = new Setting<>("auth.refreshTokenTtlSeconds", "SWITCHBOARD_REFRESH_TOKEN_TTL_SECONDS",
+      "2592000", intRange(60, 31_536_000), "refresh token (session) lifetime");
+  public static final Setting<Integer> BCRYPT_COST = new Setting<>("auth.bcryptCost", "SWITCHBOARD_BCRYPT_COST", "12",
+      intRange(4, 16), "bcrypt cost factor of password hashes (each step doubles the work)");
+  public static final Setting<Integer> CAPTCHA_AFTER_FAILURES = new Setting<>("auth.captchaAfterFailures", "SWITCHBOARD_CAPTCHA_AFTER_FAILURES",
+      "5", intRange(1, 1000), "failed logins for one username within 15 minutes after which a captcha is required");
+
+  public static final Setting<String> ADMIN_USERNAME = new Setting<>("admin.username", "SWITCHBOARD_ADMIN_USERNAME", "admin",
+      text(), "bootstrap admin created at first start");
+  public static final Setting<String> ADMIN_PASSWORD = new Setting<>("admin.password", "SWITCHBOARD_ADMIN_PASSWORD", "",
+      text(), "bootstrap admin password (unset = generated and printed once at first start)");
+
+  public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_INSTANCES,
+      HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, JWT_SECRET,
+      JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
+      CAPTCHA_AFTER_FAILURES, ADMIN_USERNAME, ADMIN_PASSWORD);
+}

@@ -1,0 +1,33 @@
+package io.switchboard.gateway;
+
+import io.switchboard.NodeContext;
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+/**
+ * Owns what is per node in the real-time path: the node's view of ended sessions and changed
+ * permissions (applied to the node-wide caches), and the sockets' subscriptions.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final long PURGE_EVERY_MS = 60_000;
+  private final NodeContext node;
+
+  public GatewayVerticle(NodeContext node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, e -> {
+      e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()));
+      node.permissions().invalidate(e.userId());
+    });
+    Bus.subscribe(vertx, Addresses.PERMISSIONS_CHANGED, e -> node.permissions().invalidate(e.userId()));
+    vertx.setPeriodic(PURGE_EVERY_MS, id -> node.revocations().purgeExpired(System.currentTimeMillis()));
+    return Bus.request(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, (Void) null)
+        .onSuccess(list -> list.forEach(e -> e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()))));
+  }
+}

@@ -1,0 +1,89 @@
+package io.switchboard.http;
+
+import io.switchboard.auth.Principal;
+import io.switchboard.error.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.ValidatedRequest;
+import java.util.function.Function;
+
+/** Helpers for handlers: validated input, the caller, and JSON answers from Futures. */
+public final class Api {
+
+  private Api() {
+  }
+
+  public static ValidatedRequest validated(RoutingContext ctx) {
+    return ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
+  }
+
+  public static JsonObject body(RoutingContext ctx) {
+    RequestParameter body = validated(ctx).getBody();
+    return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
+  }
+
+  public static String path(RoutingContext ctx, String name) {
+    RequestParameter p = validated(ctx).getPathParameters().get(name);
+    return p == null ? ctx.pathParam(name) : p.getString();
+  }
+
+  public static String query(RoutingContext ctx, String name) {
+    RequestParameter p = validated(ctx).getQuery().get(name);
+    return p == null || p.isNull() ? null : String.valueOf(p.get());
+  }
+
+  public static Integer queryInt(RoutingContext ctx, String name, Integer fallback) {
+    RequestParameter p = validated(ctx).getQuery().get(name);
+    return p == null || p.isNull() ? fallback : p.getInteger();
+  }
+
+  public static Principal principal(RoutingContext ctx) {
+    Principal p = ctx.get(Principal.KEY);
+    if (p == null) {
+      throw ApiException.unauthorized("authentication required");
+    }
+    return p;
+  }
+
+  public static String clientIp(RoutingContext ctx) {
+    String forwarded = ctx.request().getHeader("X-Forwarded-For");
+    if (forwarded != null && !forwarded.isBlank()) {
+      return forwarded.split(",")[0].trim();
+    }
+    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+  }
+
+  public static <T> void reply(RoutingContext ctx, int status, Future<T> result, Function<T, JsonObject> mapper) {
+    result.onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      JsonObject json;
+      try {
+        json = mapper.apply(ar.result());
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+        return;
+      }
+      json(ctx, status, json);
+    });
+  }
+
+  public static void noContent(RoutingContext ctx, Future<?> result) {
+    result.onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.response().setStatusCode(204).end();
+      }
+    });
+  }
+
+  public static void json(RoutingContext ctx, int status, JsonObject json) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(json.toBuffer());
+  }
+}

@@ -1,0 +1,135 @@
+package io.switchboard.http;
+
+import io.switchboard.NodeContext;
+import io.switchboard.auth.Authenticator;
+import io.switchboard.auth.PasswordHasher;
+import io.switchboard.http.api.AuthApi;
+import io.switchboard.auth.TokenService;
+import io.switchboard.config.Settings;
+import io.switchboard.http.error.FailureHandler;
+import io.switchboard.ops.OpsApi;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Owns the public port and the whole router (deployed once per event loop; Vert.x balances
+ * connections between the instances). The routes come from the OpenAPI contract, which also
+ * validates requests; WebSocket upgrades are handed to the gateway's session code.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  public static final String CONTRACT = "openapi.yaml";
+
+  private final NodeContext node;
+  private HttpServer server;
+
+  public HttpVerticle(NodeContext node) {
+    this.node = node;
+  }
+
+  @Override
+  public Future<?> start() {
+    return Future.all(OpenAPIContract.from(vertx, CONTRACT), vertx.fileSystem().readFile(CONTRACT))
+        .compose(all -> listen(router(all.resultAt(0), all.resultAt(1))));
+  }
+
+  private Router router(OpenAPIContract contract, Buffer rawContract) {
+    var config = node.config();
+    Authenticator authenticator = new Authenticator(vertx, node, new TokenService(vertx, config));
+    AuthGuard guard = new AuthGuard(authenticator);
+
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler(new RequestLog());
+    builder.rootHandler(new BodyLimits(config.get(Settings.HTTP_MAX_BODY_BYTES), config.get(Settings.HTTP_MAX_UPLOAD_BYTES),
+        Path.of(config.get(Settings.DATA_DIR), "uploads").toString()));
+    builder.rootHandler(guard.identify());
+
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      route.setDoSecurity(false);
+      if (!route.getOperation().getSecurityRequirements().isEmpty()) {
+        Object permission = route.getOperation().getExtensions().get(AuthGuard.PERMISSION_EXTENSION);
+        route.addHandler(guard.require(permission == null ? null : permission.toString()));
+      }
+    }
+    Map<String, Integer> guards = builder.getRoutes().stream()
+        .collect(Collectors.toMap(r -> r.getOperation().getOperationId(), r -> r.getHandlers().size()));
+    for (ApiModule module : modules(authenticator)) {
+      module.mount(builder);
+    }
+    requireEveryOperationBound(builder, guards);
+
+    Router router = builder.createRouter();
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
+    router.get("/docs").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) {
+        ctx.next();
+      } else {
+        ctx.redirect("/docs/");
+      }
+    });
+    router.get("/docs/swagger-initializer.js").handler(SwaggerUi::initializer);
+    router.get("/docs/*").handler(StaticHandler.create(SwaggerUi.ROOT).setCachingEnabled(true));
+
+    FailureHandler failures = new FailureHandler();
+    router.route().failureHandler(failures);
+    for (int status : List.of(400, 401, 403, 404, 405, 413, 415, 500, 503)) {
+      router.errorHandler(status, failures);
+    }
+    return router;
+  }
+
+  private List<ApiModule> modules(Authenticator authenticator) {
+    var config = node.config();
+    PasswordHasher hasher = new PasswordHasher(vertx, config.get(Settings.BCRYPT_COST));
+    return List.of(
+        new OpsApi(vertx, node),
+        new AuthApi(vertx, config, authenticator.tokens(), hasher));
+  }
+
+  /** An operation without a handler would silently answer 503; refuse to start instead. */
+  private static void requireEveryOperationBound(RouterBuilder builder, Map<String, Integer> guards) {
+    String unbound = builder.getRoutes().stream()
+        .filter(r -> r.getHandlers().size() <= guards.get(r.getOperation().getOperationId()))
+        .map(r -> r.getOperation().getOperationId())
+        .collect(Collectors.joining(", "));
+    if (!unbound.isEmpty()) {
+      throw new IllegalStateException("operations without a handler: " + unbound);
+    }
+  }
+
+  private Future<HttpServer> listen(Router router) {
+    var config = node.config();
+    int port = config.get(Settings.HTTP_PORT);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.get(Settings.HTTP_HOST))
+        // -1 shares one random port between the instances of this verticle (tests use port 0)
+        .setPort(port == 0 ? -1 : port)
+        .setCompressionSupported(false)
+        .setTcpNoDelay(true);
+    return vertx.createHttpServer(options)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> {
+          server = s;
+          node.httpPort().compareAndSet(-1, s.actualPort());
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

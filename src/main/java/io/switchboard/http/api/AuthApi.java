@@ -1,0 +1,143 @@
+package io.switchboard.http.api;
+
+import io.switchboard.auth.CaptchaImage;
+import io.switchboard.auth.PasswordHasher;
+import io.switchboard.auth.Principal;
+import io.switchboard.auth.TokenService;
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.config.AppConfig;
+import io.switchboard.config.Settings;
+import io.switchboard.domain.User;
+import io.switchboard.error.ApiException;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiModule;
+import io.switchboard.persistence.store.AuditStore;
+import io.switchboard.persistence.store.CaptchaStore;
+import io.switchboard.persistence.store.SessionStore;
+import io.switchboard.persistence.store.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.util.Base64;
+import java.util.List;
+
+/** Registration, login with captcha after repeated failures, refresh rotation, logout (SPEC §3). */
+public final class AuthApi implements ApiModule {
+
+  static final int FAILURE_WINDOW_SECONDS = 15 * 60;
+  static final int CAPTCHA_TTL_SECONDS = 5 * 60;
+
+  private final Vertx vertx;
+  private final TokenService tokens;
+  private final PasswordHasher hasher;
+  private final int captchaAfter;
+
+  public AuthApi(Vertx vertx, AppConfig config, TokenService tokens, PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.tokens = tokens;
+    this.hasher = hasher;
+    this.captchaAfter = config.get(Settings.CAPTCHA_AFTER_FAILURES);
+  }
+
+  @Override
+  public void mount(RouterBuilder routes) {
+    routes.getRoute("register").addHandler(this::register);
+    routes.getRoute("login").addHandler(this::login);
+    routes.getRoute("captcha").addHandler(this::captcha);
+    routes.getRoute("refresh").addHandler(this::refresh);
+    routes.getRoute("logout").addHandler(this::logout);
+  }
+
+  private void register(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    String username = body.getString("username");
+    String displayName = body.getString("displayName", username);
+    Future<User> created = hasher.hash(body.getString("password"))
+        .compose(hash -> Bus.request(vertx, Addresses.USER_CREATE,
+            new UserStore.CreateUser(username, displayName, hash, false, List.of("member"))));
+    Api.reply(ctx, 201, created, User::toJson);
+  }
+
+  private void login(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    String username = body.getString("username");
+    String password = body.getString("password");
+    String ip = Api.clientIp(ctx);
+    Future<JsonObject> result = Bus.request(vertx, Addresses.AUDIT_LOGIN_FAILURES, new AuditStore.LoginFailures(username, FAILURE_WINDOW_SECONDS))
+        .compose(failures -> failures >= captchaAfter ? checkCaptcha(body) : Future.succeededFuture())
+        .compose(v -> Bus.request(vertx, Addresses.USER_FIND_LOGIN, username))
+        .compose(record -> hasher.verify(password, record == null ? null : record.passwordHash()).compose(ok -> {
+          if (!ok || record.disabled()) {
+            return audit(null, username, AuditStore.LOGIN_FAILURE, ip, ctx)
+                .compose(x -> Future.failedFuture(ApiException.unauthorized("invalid username or password")));
+          }
+          return startSession(record.userId(), ip, ctx)
+              .compose(pair -> audit(record.userId(), record.username(), AuditStore.LOGIN_SUCCESS, ip, ctx).map(pair));
+        }));
+    Api.reply(ctx, 200, result, json -> json);
+  }
+
+  private Future<Void> checkCaptcha(JsonObject body) {
+    String id = body.getString("captchaId");
+    String answer = body.getString("captchaAnswer");
+    if (id == null || answer == null) {
+      return Future.failedFuture(new ApiException(401, "captcha_required", "too many failed logins: solve GET /api/auth/captcha and send captchaId and captchaAnswer"));
+    }
+    return Bus.request(vertx, Addresses.CAPTCHA_CONSUME, new CaptchaStore.Answer(id, answer)).compose(ok -> ok
+        ? Future.succeededFuture()
+        : Future.failedFuture(new ApiException(401, "captcha_required", "wrong or expired captcha; fetch a new one")));
+  }
+
+  private Future<JsonObject> startSession(String userId, String ip, RoutingContext ctx) {
+    String refresh = TokenService.newRefreshToken();
+    String agent = ctx.request().getHeader("User-Agent");
+    return Bus.request(vertx, Addresses.SESSION_CREATE,
+            new SessionStore.NewSession(userId, TokenService.hashRefreshToken(refresh), ip, agent == null ? null : truncate(agent)))
+        .compose(sid -> Bus.request(vertx, Addresses.USER_GET, userId).map(user -> tokenPair(userId, sid, refresh).put("user", user.toJson())));
+  }
+
+  private JsonObject tokenPair(String userId, String sessionId, String refresh) {
+    return new JsonObject()
+        .put("accessToken", tokens.accessToken(userId, sessionId))
+        .put("refreshToken", refresh)
+        .put("expiresIn", tokens.accessTtlSeconds())
+        .put("tokenType", "Bearer");
+  }
+
+  private void captcha(RoutingContext ctx) {
+    Future<JsonObject> result = vertx.executeBlocking(CaptchaImage::create, false)
+        .compose(ch -> Bus.request(vertx, Addresses.CAPTCHA_CREATE, new CaptchaStore.NewCaptcha(ch.answer(), CAPTCHA_TTL_SECONDS))
+            .map(id -> new JsonObject().put("captchaId", id)
+                .put("image", "data:image/png;base64," + Base64.getEncoder().encodeToString(ch.png()))
+                .put("expiresIn", CAPTCHA_TTL_SECONDS)));
+    Api.reply(ctx, 200, result, json -> json);
+  }
+
+  private void refresh(RoutingContext ctx) {
+    String refresh = Api.body(ctx).getString("refreshToken");
+    String next = TokenService.newRefreshToken();
+    Future<JsonObject> result = Bus.request(vertx, Addresses.SESSION_ROTATE,
+            new SessionStore.Rotate(TokenService.hashRefreshToken(refresh), TokenService.hashRefreshToken(next)))
+        .compose(rotated -> Bus.request(vertx, Addresses.USER_GET, rotated.userId())
+            .map(user -> tokenPair(rotated.userId(), rotated.sessionId(), next).put("user", user.toJson())));
+    Api.reply(ctx, 200, result, json -> json);
+  }
+
+  private void logout(RoutingContext ctx) {
+    Principal principal = Api.principal(ctx);
+    Api.noContent(ctx, Bus.request(vertx, Addresses.SESSION_REVOKE, new SessionStore.Revoke(principal.sessionId(), "logout")));
+  }
+
+  private Future<Void> audit(String userId, String username, String action, String ip, RoutingContext ctx) {
+    String agent = ctx.request().getHeader("User-Agent");
+    return Bus.request(vertx, Addresses.AUDIT_RECORD, new AuditStore.Entry(userId, username, action, username, ip,
+        new JsonObject().put("userAgent", agent == null ? null : truncate(agent))));
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 200 ? s.substring(0, 200) : s;
+  }
+}

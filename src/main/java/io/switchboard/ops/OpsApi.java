@@ -1,0 +1,47 @@
+package io.switchboard.ops;
+
+import io.switchboard.NodeContext;
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiModule;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/** Liveness and readiness (SPEC §9). */
+public final class OpsApi implements ApiModule {
+
+  private static final long CHECK_TIMEOUT_MS = 2_000;
+  private final Vertx vertx;
+  private final NodeContext node;
+
+  public OpsApi(Vertx vertx, NodeContext node) {
+    this.vertx = vertx;
+    this.node = node;
+  }
+
+  @Override
+  public void mount(RouterBuilder routes) {
+    routes.getRoute("healthLive").addHandler(this::live);
+    routes.getRoute("healthReady").addHandler(this::ready);
+  }
+
+  private void live(RoutingContext ctx) {
+    Api.json(ctx, 200, new JsonObject().put("status", "up").put("node", node.nodeId()));
+  }
+
+  private void ready(RoutingContext ctx) {
+    Future<Boolean> postgres = Bus.request(vertx, Addresses.DB_PING, (Void) null)
+        .timeout(CHECK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .otherwise(false);
+    postgres.onComplete(ar -> {
+      boolean pg = ar.succeeded() && ar.result();
+      JsonObject checks = new JsonObject().put("postgres", pg ? "up" : "down");
+      Api.json(ctx, pg ? 200 : 503, new JsonObject().put("status", pg ? "ready" : "unavailable")
+          .put("node", node.nodeId()).put("checks", checks));
+    });
+  }
+}

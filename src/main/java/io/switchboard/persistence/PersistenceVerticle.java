@@ -1,0 +1,73 @@
+package io.switchboard.persistence;
+
+import io.switchboard.NodeContext;
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.config.Settings;
+import io.switchboard.persistence.store.AuditStore;
+import io.switchboard.persistence.store.CaptchaStore;
+import io.switchboard.persistence.store.SessionStore;
+import io.switchboard.persistence.store.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * Owns the Postgres pool and answers every persistence request on the bus. The only verticle that
+ * runs SQL; each store keeps its SQL beside its row mapping.
+ */
+public final class PersistenceVerticle extends VerticleBase {
+
+  private final NodeContext node;
+  private final DatabaseUrl url;
+  private Pool pool;
+
+  public PersistenceVerticle(NodeContext node, DatabaseUrl url) {
+    this.node = node;
+    this.url = url;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(node.config().get(Settings.PG_POOL_SIZE)).setName("switchboard"))
+        .connectingTo(url.options().setPipeliningLimit(256))
+        .using(vertx)
+        .build();
+    Bus.consume(vertx, Addresses.DB_PING, v -> pool.query("SELECT 1").execute().map(rows -> true));
+    UserStore users = new UserStore(pool);
+    Bus.consume(vertx, Addresses.USER_GRANTS, users::grants);
+    var config = node.config();
+    SessionStore sessions = new SessionStore(pool, config.get(Settings.ACCESS_TOKEN_TTL), config.get(Settings.REFRESH_TOKEN_TTL),
+        event -> Bus.publish(vertx, Addresses.SESSIONS_REVOKED, event));
+    Bus.consume(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, v -> sessions.recentlyRevoked());
+    Bus.consume(vertx, Addresses.AUTH_PURGE, v -> sessions.purge());
+    Bus.consume(vertx, Addresses.USER_CREATE, users::create);
+    Bus.consume(vertx, Addresses.USER_FIND_LOGIN, users::findForLogin);
+    Bus.consume(vertx, Addresses.USER_GET, users::get);
+    Bus.consume(vertx, Addresses.USER_SEARCH, users::search);
+    Bus.consume(vertx, Addresses.USER_UPDATE, users::update);
+    Bus.consume(vertx, Addresses.USER_SET_PASSWORD, users::setPassword);
+    Bus.consume(vertx, Addresses.USER_SET_AVATAR, users::setAvatar);
+    Bus.consume(vertx, Addresses.USER_SET_GROUPS, users::setGroups);
+    Bus.consume(vertx, Addresses.SESSION_CREATE, sessions::create);
+    Bus.consume(vertx, Addresses.SESSION_ROTATE, sessions::rotate);
+    Bus.consume(vertx, Addresses.SESSION_REVOKE, sessions::revoke);
+    Bus.consume(vertx, Addresses.SESSION_REVOKE_USER, sessions::revokeUser);
+    AuditStore audit = new AuditStore(pool);
+    Bus.consume(vertx, Addresses.AUDIT_RECORD, audit::record);
+    Bus.consume(vertx, Addresses.AUDIT_LIST, audit::list);
+    Bus.consume(vertx, Addresses.AUDIT_LOGIN_FAILURES, audit::loginFailures);
+    CaptchaStore captchas = new CaptchaStore(pool);
+    Bus.consume(vertx, Addresses.CAPTCHA_CREATE, captchas::create);
+    Bus.consume(vertx, Addresses.CAPTCHA_CONSUME, captchas::consume);
+    return pool.query("SELECT 1").execute();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+}

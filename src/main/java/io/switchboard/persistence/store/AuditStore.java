@@ -1,0 +1,88 @@
+package io.switchboard.persistence.store;
+
+import io.switchboard.domain.Page;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** The audit log: admin actions and every login attempt. */
+public final class AuditStore {
+
+  public static final String LOGIN_SUCCESS = "login.success";
+  public static final String LOGIN_FAILURE = "login.failure";
+
+  public record Entry(String actorId, String actorUsername, String action, String target, String ip, JsonObject details) {
+  }
+
+  public record Record(long id, String at, String actorId, String actorUsername, String action, String target, String ip,
+      JsonObject details) {
+
+    public JsonObject toJson() {
+      return new JsonObject().put("id", String.valueOf(id)).put("at", at).put("actorId", actorId).put("actorUsername", actorUsername)
+          .put("action", action).put("target", target).put("ip", ip).put("details", details);
+    }
+  }
+
+  public record Query(String cursor, int limit) {
+  }
+
+  /** Failed logins for a username since its last success, within a window. */
+  public record LoginFailures(String username, int windowSeconds) {
+  }
+
+  static final String INSERT = "INSERT INTO audit_log (actor_id, actor_username, action, target, ip, details) VALUES ($1, $2, $3, $4, $5, $6)";
+  static final String LIST = "SELECT id, at, actor_id, actor_username, action, target, ip, details FROM audit_log "
+      + "WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2";
+  static final String FAILURES = """
+      SELECT count(*) AS n FROM audit_log
+       WHERE action = 'login.failure' AND lower(target) = lower($1)
+         AND at > now() - make_interval(secs => $2)
+         AND at > coalesce((SELECT max(at) FROM audit_log
+                             WHERE action = 'login.success' AND lower(target) = lower($1)
+                               AND at > now() - make_interval(secs => $2)), '-infinity')""";
+
+  private final Pool pool;
+
+  public AuditStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Void> record(Entry e) {
+    UUID actor = e.actorId() == null ? null : UUID.fromString(e.actorId());
+    return pool.preparedQuery(INSERT)
+        .execute(Tuple.of(actor, e.actorUsername(), e.action(), e.target(), e.ip(), e.details() == null ? new JsonObject() : e.details()))
+        .mapEmpty();
+  }
+
+  public Future<Page<Record>> list(Query q) {
+    String decoded = Sql.decodeCursor(q.cursor());
+    Long before;
+    try {
+      before = decoded == null ? null : Long.valueOf(decoded);
+    } catch (NumberFormatException e) {
+      throw io.switchboard.error.ApiException.validation("cursor", "not a cursor this server issued");
+    }
+    return pool.preparedQuery(LIST).execute(Tuple.of(before, q.limit() + 1)).map(rows -> {
+      List<Record> records = new ArrayList<>();
+      for (Row r : rows) {
+        UUID actor = r.getUUID("actor_id");
+        records.add(new Record(r.getLong("id"), Sql.iso(r.getOffsetDateTime("at")), actor == null ? null : actor.toString(),
+            r.getString("actor_username"), r.getString("action"), r.getString("target"), r.getString("ip"),
+            (JsonObject) r.getValue("details")));
+      }
+      boolean more = records.size() > q.limit();
+      List<Record> page = more ? records.subList(0, q.limit()) : records;
+      return new Page<>(List.copyOf(page), more ? Sql.encodeCursor(String.valueOf(page.get(page.size() - 1).id())) : null);
+    });
+  }
+
+  public Future<Long> loginFailures(LoginFailures q) {
+    return pool.preparedQuery(FAILURES).execute(Tuple.of(q.username(), q.windowSeconds()))
+        .map(rows -> rows.iterator().next().getLong("n"));
+  }
+}

@@ -1,0 +1,102 @@
+package io.switchboard.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.testing.Http;
+import io.switchboard.testing.TestNode;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The foundation through HTTP: readiness, the contract and docs, and SPEC §2 error bodies. */
+class FoundationTest {
+
+  static TestNode node;
+  static Http http;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    http = node.http();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void readyAfterStart() {
+    Http.Response ready = http.get("/health/ready");
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().getJsonObject("checks").getString("postgres")).isEqualTo("up");
+    assertThat(http.get("/health/live").json().getString("status")).isEqualTo("up");
+    assertThat(ready.header("X-Request-Id")).isNotBlank();
+  }
+
+  @Test
+  void contractAndDocsAreServed() {
+    Http.Response contract = http.get("/openapi.yaml");
+    assertThat(contract.status()).isEqualTo(200);
+    assertThat(contract.body()).startsWith("openapi: 3.1.0");
+    assertThat(contract.header("Content-Type")).contains("yaml");
+
+    Http.Response docs = http.get("/docs/");
+    assertThat(docs.status()).isEqualTo(200);
+    assertThat(docs.body()).contains("swagger-ui");
+    assertThat(http.get("/docs/swagger-ui-bundle.js").status()).isEqualTo(200);
+    assertThat(http.get("/docs/swagger-initializer.js").body()).contains("/openapi.yaml");
+  }
+
+  @Test
+  void unknownRouteIs404Json() {
+    Http.Response r = http.get("/api/nothing-here");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.errorCode()).isEqualTo("not_found");
+    assertThat(r.json().getJsonObject("error").getString("message")).isNotBlank();
+  }
+
+  @Test
+  void wrongMethodIs405Json() {
+    Http.Response r = http.post("/health/live", new JsonObject());
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.errorCode()).isEqualTo("method_not_allowed");
+  }
+
+  @Test
+  void malformedJsonIs400() {
+    Http.Response r = http.send("POST", "/api/auth/register", "{\"username\": ", null, Map.of("Content-Type", "application/json"));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.errorCode()).isEqualTo("validation_failed");
+    assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void validationFailureNamesTheField() {
+    Http.Response r = http.post("/api/auth/register", new JsonObject().put("username", "ab").put("password", "long-enough-password"));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.errorCode()).isEqualTo("validation_failed");
+    assertThat(r.json().getJsonObject("error").getString("message")).contains("username");
+
+    Http.Response missing = http.post("/api/auth/register", new JsonObject().put("username", "abcdef"));
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.json().getJsonObject("error").getString("message")).contains("password");
+  }
+
+  @Test
+  void wrongContentTypeIs415() {
+    Http.Response r = http.send("POST", "/api/auth/register", "username=abc", null, Map.of("Content-Type", "text/plain"));
+    assertThat(r.status()).isIn(400, 415);
+    assertThat(r.json().containsKey("error")).isTrue();
+  }
+
+  @Test
+  void oversizedBodyIs413() {
+    String big = "{\"username\":\"" + "a".repeat(200_000) + "\",\"password\":\"whatever123\"}";
+    Http.Response r = http.send("POST", "/api/auth/register", big, null, Map.of("Content-Type", "application/json"));
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.errorCode()).isEqualTo("too_large");
+  }
+}

@@ -1,0 +1,111 @@
+package io.switchboard.testing;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** A blocking HTTP client for tests (the JDK's), talking to one node. */
+public final class Http {
+
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final int port;
+
+  public Http(int port) {
+    this.port = port;
+  }
+
+  public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public JsonArray items() {
+      return json().getJsonArray("items");
+    }
+
+    public String errorCode() {
+      return json().getJsonObject("error").getString("code");
+    }
+
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+
+  public Response get(String path, String token) {
+    return send("GET", path, null, token, Map.of());
+  }
+
+  public Response get(String path) {
+    return get(path, null);
+  }
+
+  public Response post(String path, Object json, String token) {
+    return send("POST", path, json == null ? null : json.toString(), token, Map.of("Content-Type", "application/json"));
+  }
+
+  public Response post(String path, Object json) {
+    return post(path, json, null);
+  }
+
+  public Response put(String path, Object json, String token) {
+    return send("PUT", path, json == null ? null : json.toString(), token, Map.of("Content-Type", "application/json"));
+  }
+
+  public Response patch(String path, Object json, String token) {
+    return send("PATCH", path, json == null ? null : json.toString(), token, Map.of("Content-Type", "application/json"));
+  }
+
+  public Response delete(String path, String token) {
+    return send("DELETE", path, null, token, Map.of());
+  }
+
+  public Response send(String method, String path, String body, String token, Map<String, String> headers) {
+    return sendBytes(method, path, body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), token, headers);
+  }
+
+  public Response sendBytes(String method, String path, byte[] body, String token, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+    headers.forEach(b::header);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    try {
+      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body(), r.headers());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A multipart/form-data body with one file part and optional text fields. */
+  public Response multipart(String method, String path, String token, String fileField, String filename, String contentType,
+      byte[] file, Map<String, String> fields) {
+    String boundary = "sbtest" + System.nanoTime();
+    Buffer body = Buffer.buffer();
+    fields.forEach((k, v) -> body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n"));
+    if (file != null) {
+      body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\"" + filename
+          + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").appendBytes(file).appendString("\r\n");
+    }
+    body.appendString("--" + boundary + "--\r\n");
+    return sendBytes(method, path, body.getBytes(), token, Map.of("Content-Type", "multipart/form-data; boundary=" + boundary));
+  }
+
+}
