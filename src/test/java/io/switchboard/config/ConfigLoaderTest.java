@@ -1,0 +1,61 @@
+package io.switchboard.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Configuration precedence, validation messages, and README staying in step with the settings. */
+class ConfigLoaderTest {
+
+  @Test
+  void defaultsFileAndEnvironmentInRisingPrecedence() throws Exception {
+    Path file = Files.createTempFile("switchboard", ".json");
+    Files.writeString(file, "{\"http\":{\"port\":9000,\"instances\":3},\"pg.poolSize\":4}");
+    AppConfig config = new ConfigLoader(Map.of("SWITCHBOARD_CONFIG_FILE", file.toString(), "SWITCHBOARD_HTTP_PORT", "9100"), Map.of()).load();
+    assertThat(config.get(Settings.HTTP_PORT)).isEqualTo(9100);
+    assertThat(config.get(Settings.HTTP_INSTANCES)).isEqualTo(3);
+    assertThat(config.get(Settings.PG_POOL_SIZE)).isEqualTo(4);
+    assertThat(config.get(Settings.ACCESS_TOKEN_TTL)).isEqualTo(900);
+    assertThat(config.nodeId()).isNotBlank();
+  }
+
+  @Test
+  void unknownVariablesAndKeysAreWarnedAbout() throws Exception {
+    Path file = Files.createTempFile("switchboard", ".json");
+    Files.writeString(file, "{\"htp\":{\"port\":9000}}");
+    ConfigLoader loader = new ConfigLoader(Map.of("SWITCHBOARD_CONFIG_FILE", file.toString(), "SWITCHBOARD_HTTP_PROT", "1"), Map.of());
+    loader.load();
+    assertThat(loader.warnings()).anyMatch(w -> w.contains("htp.port")).anyMatch(w -> w.contains("SWITCHBOARD_HTTP_PROT"));
+  }
+
+  @Test
+  void badValuesNameTheSetting() {
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_PG_POOL_SIZE", "0")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_PG_POOL_SIZE").hasMessageContaining("between 1 and 200");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_PG_URL", "mysql://x")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_PG_URL");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_PROFILE", "staging")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("dev, prod");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_CONFIG_FILE", "/nonexistent/switchboard.json")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void prodAcceptsALongSecret() {
+    AppConfig config = new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_PROFILE", "prod",
+        "SWITCHBOARD_JWT_SECRET", "0123456789abcdef0123456789abcdef")).load();
+    assertThat(config.prod()).isTrue();
+  }
+
+  @Test
+  void readmeDocumentsEverySetting() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    for (Setting<?> s : Settings.ALL) {
+      assertThat(readme).as("README documents %s", s.env()).contains("`" + s.env() + "`").contains("`" + s.key() + "`");
+    }
+  }
+}
