@@ -3,6 +3,8 @@ package io.switchboard;
 import io.switchboard.auth.PermissionCache;
 import io.switchboard.auth.RevocationList;
 import io.switchboard.config.AppConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +17,7 @@ public final class NodeContext {
   private final RevocationList revocations = new RevocationList();
   private final PermissionCache permissions = new PermissionCache();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   public NodeContext(AppConfig config) {
     this.config = config;
@@ -34,6 +37,11 @@ public final class NodeContext {
 
   public PermissionCache permissions() {
     return permissions;
+  }
+
+  /** The node's meters (Prometheus naming); verticles register what they measure here. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
   }
 
   public AtomicInteger httpPort() {

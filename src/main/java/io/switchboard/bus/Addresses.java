@@ -3,10 +3,14 @@ package io.switchboard.bus;
 import io.switchboard.auth.Grants;
 import io.switchboard.domain.event.PermissionsChanged;
 import io.switchboard.domain.event.SessionsRevoked;
+import io.switchboard.domain.Job;
 import io.switchboard.domain.Page;
+import io.switchboard.domain.Schedule;
 import io.switchboard.domain.User;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
+import io.switchboard.persistence.store.JobStore;
+import io.switchboard.persistence.store.ScheduleStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import java.util.List;
@@ -54,6 +58,28 @@ public final class Addresses {
   public static final Address<CaptchaStore.NewCaptcha, String> CAPTCHA_CREATE = new Address<>("sb.captcha.create");
   /** True when the answer is right and the captcha unexpired; the captcha is spent either way. */
   public static final Address<CaptchaStore.Answer, Boolean> CAPTCHA_CONSUME = new Address<>("sb.captcha.consume");
+
+  // --- schedules and jobs ----------------------------------------------------------------------
+  public static final Address<Void, List<Schedule>> SCHEDULES_LIST = new Address<>("sb.schedules.list");
+  public static final Address<String, Schedule> SCHEDULE_GET = new Address<>("sb.schedules.get");
+  /** Enabled schedules whose next tick is due. */
+  public static final Address<Void, List<Schedule>> SCHEDULES_DUE = new Address<>("sb.schedules.due");
+  /** True when this node won the tick (exactly one node does). */
+  public static final Address<ScheduleStore.Claim, Boolean> SCHEDULE_CLAIM = new Address<>("sb.schedules.claim");
+  public static final Address<ScheduleStore.Finish, Void> SCHEDULE_FINISH = new Address<>("sb.schedules.finish");
+  public static final Address<ScheduleStore.Change, Schedule> SCHEDULE_CHANGE = new Address<>("sb.schedules.change");
+  public static final Address<String, Schedule> SCHEDULE_RUN_NOW = new Address<>("sb.schedules.run-now");
+
+  public static final Address<JobStore.Enqueue, Job> JOB_ENQUEUE = new Address<>("sb.jobs.enqueue");
+  public static final Address<JobStore.ClaimBatch, List<Job>> JOB_CLAIM = new Address<>("sb.jobs.claim");
+  public static final Address<JobStore.Succeeded, Void> JOB_SUCCEEDED = new Address<>("sb.jobs.succeeded");
+  public static final Address<JobStore.Failed, Void> JOB_FAILED = new Address<>("sb.jobs.failed");
+  public static final Address<JobStore.Query, Page<Job>> JOB_LIST = new Address<>("sb.jobs.list");
+  public static final Address<String, Job> JOB_RETRY = new Address<>("sb.jobs.retry");
+  /** Jobs queued or running. */
+  public static final Address<Void, Long> JOB_QUEUE_DEPTH = new Address<>("sb.jobs.depth");
+  /** Deletes finished jobs and schedule runs older than 7 days. */
+  public static final Address<Void, Long> JOBS_PURGE = new Address<>("sb.jobs.purge");
 
   // --- topics (published on the node; the cluster bridge carries them between nodes) ----------
   /** Sessions that ended: their access tokens stop working and their sockets close. */

@@ -59,6 +59,19 @@ public final class Settings {
   public static final Setting<Integer> CAPTCHA_AFTER_FAILURES = new Setting<>("auth.captchaAfterFailures", "SWITCHBOARD_CAPTCHA_AFTER_FAILURES",
       "5", intRange(1, 1000), "failed logins for one username within 15 minutes after which a captcha is required");
 
+  public static final Setting<Integer> JOBS_POLL_MILLIS = new Setting<>("jobs.pollMillis", "SWITCHBOARD_JOBS_POLL_MILLIS", "500",
+      intRange(50, 60_000), "how often each node looks for due schedule ticks and queued jobs");
+  public static final Setting<Integer> JOBS_LEASE_SECONDS = new Setting<>("jobs.leaseSeconds", "SWITCHBOARD_JOBS_LEASE_SECONDS", "60",
+      intRange(1, 86_400), "how long a claimed job stays with its node; after that another node may take it");
+  public static final Setting<Integer> JOBS_MAX_ATTEMPTS = new Setting<>("jobs.maxAttempts", "SWITCHBOARD_JOBS_MAX_ATTEMPTS", "5",
+      intRange(1, 100), "tries before a job is kept as failed");
+  public static final Setting<Integer> JOBS_BACKOFF_MILLIS = new Setting<>("jobs.backoffMillis", "SWITCHBOARD_JOBS_BACKOFF_MILLIS", "2000",
+      intRange(10, 3_600_000), "first retry delay; doubles with each attempt (capped at 1 h), with ±20 % jitter");
+  public static final Setting<Integer> JOBS_CONCURRENCY = new Setting<>("jobs.concurrency", "SWITCHBOARD_JOBS_CONCURRENCY", "4",
+      intRange(1, 256), "jobs one node runs at once");
+  public static final Setting<Integer> WEBHOOK_TIMEOUT_MILLIS = new Setting<>("jobs.webhookTimeoutMillis", "SWITCHBOARD_WEBHOOK_TIMEOUT_MILLIS",
+      "10000", intRange(100, 600_000), "timeout of one webhook POST");
+
   public static final Setting<String> ADMIN_USERNAME = new Setting<>("admin.username", "SWITCHBOARD_ADMIN_USERNAME", "admin",
       text(), "bootstrap admin created at first start");
   public static final Setting<String> ADMIN_PASSWORD = new Setting<>("admin.password", "SWITCHBOARD_ADMIN_PASSWORD", "",
@@ -67,5 +80,6 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_INSTANCES,
       HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
-      CAPTCHA_AFTER_FAILURES, ADMIN_USERNAME, ADMIN_PASSWORD);
+      CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,
+      WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD);
 }

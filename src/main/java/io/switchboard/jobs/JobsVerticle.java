@@ -3,38 +3,60 @@ package io.switchboard.jobs;
 import io.switchboard.NodeContext;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
+import io.switchboard.config.AppConfig;
+import io.switchboard.config.Settings;
+import io.switchboard.jobs.builtin.WebhookJob;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
-/** Timed jobs of the node: periodic purges of expired authentication data. */
+/**
+ * Timed and background jobs (SPEC §8): the scheduler (one node per tick, claimed in Postgres) and
+ * the job runner (durable queue with leases), both polling at {@code jobs.pollMillis}. Publishes the
+ * queue depth as the gauge {@code switchboard_jobs_queue_depth}.
+ */
 public final class JobsVerticle extends VerticleBase {
 
-  private static final Logger log = LoggerFactory.getLogger(JobsVerticle.class);
-  private static final long AUTH_PURGE_EVERY_MS = 60_000;
+  private static final long DEPTH_EVERY_MS = 5_000;
   private final NodeContext node;
-  private long timer = -1;
+  private final AtomicLong depth = new AtomicLong();
+  private WebClient client;
 
   public JobsVerticle(NodeContext node) {
     this.node = node;
   }
 
-  @Override
-  public Future<?> start() {
-    timer = vertx.setPeriodic(AUTH_PURGE_EVERY_MS, id -> authPurge());
-    return Future.succeededFuture();
+  /** What each built-in schedule does; the answer is the outcome text shown by the schedules API. */
+  private Map<String, Supplier<Future<String>>> tasks() {
+    return Map.of(
+        "auth.purge", () -> Bus.request(vertx, Addresses.AUTH_PURGE, (Void) null).map(n -> "ok: " + n + " rows removed"),
+        "jobs.purge", () -> Bus.request(vertx, Addresses.JOBS_PURGE, (Void) null).map(n -> "ok: " + n + " rows removed"));
   }
 
-  private void authPurge() {
-    Bus.request(vertx, Addresses.AUTH_PURGE, (Void) null)
-        .onSuccess(n -> log.atDebug().addKeyValue("rows", n).addKeyValue("node", node.nodeId()).log("auth purge"))
-        .onFailure(e -> log.atWarn().addKeyValue("error", e.getMessage()).log("auth purge failed"));
+  @Override
+  public Future<?> start() {
+    AppConfig config = node.config();
+    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("switchboard").setFollowRedirects(false));
+    Map<String, JobHandler> handlers = Map.of(WebhookJob.KIND, new WebhookJob(client, config.get(Settings.WEBHOOK_TIMEOUT_MILLIS)));
+    Scheduler scheduler = new Scheduler(vertx, node.nodeId(), tasks());
+    JobRunner runner = new JobRunner(vertx, node.nodeId(), handlers, node.metrics(), config.get(Settings.JOBS_CONCURRENCY),
+        config.get(Settings.JOBS_LEASE_SECONDS), config.get(Settings.JOBS_BACKOFF_MILLIS));
+    vertx.setPeriodic(config.get(Settings.JOBS_POLL_MILLIS), id -> {
+      scheduler.poll();
+      runner.poll();
+    });
+    node.metrics().gauge("switchboard_jobs_queue_depth", depth);
+    vertx.setPeriodic(DEPTH_EVERY_MS, id -> Bus.request(vertx, Addresses.JOB_QUEUE_DEPTH, (Void) null).onSuccess(depth::set));
+    return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(timer);
+    client.close();
     return Future.succeededFuture();
   }
 }

@@ -6,6 +6,8 @@ import io.switchboard.bus.Bus;
 import io.switchboard.config.Settings;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
+import io.switchboard.persistence.store.JobStore;
+import io.switchboard.persistence.store.ScheduleStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import io.vertx.core.Future;
@@ -63,6 +65,23 @@ public final class PersistenceVerticle extends VerticleBase {
     CaptchaStore captchas = new CaptchaStore(pool);
     Bus.consume(vertx, Addresses.CAPTCHA_CREATE, captchas::create);
     Bus.consume(vertx, Addresses.CAPTCHA_CONSUME, captchas::consume);
+    ScheduleStore schedules = new ScheduleStore(pool);
+    Bus.consume(vertx, Addresses.SCHEDULES_LIST, v -> schedules.list());
+    Bus.consume(vertx, Addresses.SCHEDULE_GET, schedules::get);
+    Bus.consume(vertx, Addresses.SCHEDULES_DUE, v -> schedules.due());
+    Bus.consume(vertx, Addresses.SCHEDULE_CLAIM, schedules::claim);
+    Bus.consume(vertx, Addresses.SCHEDULE_FINISH, schedules::finish);
+    Bus.consume(vertx, Addresses.SCHEDULE_CHANGE, schedules::change);
+    Bus.consume(vertx, Addresses.SCHEDULE_RUN_NOW, schedules::runNow);
+    JobStore jobs = new JobStore(pool);
+    Bus.consume(vertx, Addresses.JOB_ENQUEUE, jobs::enqueue);
+    Bus.consume(vertx, Addresses.JOB_CLAIM, jobs::claim);
+    Bus.consume(vertx, Addresses.JOB_SUCCEEDED, jobs::succeeded);
+    Bus.consume(vertx, Addresses.JOB_FAILED, jobs::failed);
+    Bus.consume(vertx, Addresses.JOB_LIST, jobs::list);
+    Bus.consume(vertx, Addresses.JOB_RETRY, jobs::retry);
+    Bus.consume(vertx, Addresses.JOB_QUEUE_DEPTH, v -> jobs.depth());
+    Bus.consume(vertx, Addresses.JOBS_PURGE, v -> jobs.purge());
     return pool.query("SELECT 1").execute();
   }
 

@@ -67,6 +67,15 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /** Another node of the same cluster: same database (and Redis, if any), its own port, data folder and id. */
+  public static TestNode startPeer(TestNode other, Map<String, String> overrides) {
+    Map<String, String> s = new HashMap<>(other.settings);
+    s.put("SWITCHBOARD_DATA_DIR", defaults().get("SWITCHBOARD_DATA_DIR"));
+    s.put("SWITCHBOARD_NODE_ID", "peer-" + System.nanoTime());
+    s.putAll(overrides);
+    return startWith(s);
+  }
+
   public int port() {
     return node.port();
   }

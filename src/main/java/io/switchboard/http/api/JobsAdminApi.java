@@ -1,0 +1,123 @@
+package io.switchboard.http.api;
+
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.config.AppConfig;
+import io.switchboard.config.Settings;
+import io.switchboard.domain.Job;
+import io.switchboard.domain.Schedule;
+import io.switchboard.error.ApiException;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiModule;
+import io.switchboard.jobs.Timing;
+import io.switchboard.jobs.builtin.WebhookJob;
+import io.switchboard.persistence.store.AuditStore;
+import io.switchboard.persistence.store.JobStore;
+import io.switchboard.persistence.store.ScheduleStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Set;
+
+/** Schedules and background jobs for operators ({@code jobs.manage}; SPEC §8). */
+public final class JobsAdminApi implements ApiModule {
+
+  private static final Set<String> ENQUEUABLE = Set.of(WebhookJob.KIND);
+  private final Vertx vertx;
+  private final int maxAttempts;
+
+  public JobsAdminApi(Vertx vertx, AppConfig config) {
+    this.vertx = vertx;
+    this.maxAttempts = config.get(Settings.JOBS_MAX_ATTEMPTS);
+  }
+
+  @Override
+  public void mount(RouterBuilder routes) {
+    routes.getRoute("listSchedules").addHandler(this::listSchedules);
+    routes.getRoute("changeSchedule").addHandler(this::changeSchedule);
+    routes.getRoute("runSchedule").addHandler(this::runSchedule);
+    routes.getRoute("listJobs").addHandler(this::listJobs);
+    routes.getRoute("enqueueJob").addHandler(this::enqueueJob);
+    routes.getRoute("retryJob").addHandler(this::retryJob);
+  }
+
+  private void listSchedules(RoutingContext ctx) {
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.SCHEDULES_LIST, (Void) null), list -> {
+      JsonArray items = new JsonArray();
+      list.forEach(s -> items.add(s.toJson()));
+      return new JsonObject().put("items", items).put("hasMore", false).put("nextCursor", null);
+    });
+  }
+
+  private void changeSchedule(RoutingContext ctx) {
+    String name = Api.path(ctx, "name");
+    JsonObject body = Api.body(ctx);
+    Integer interval = body.getInteger("intervalSeconds");
+    String cron = body.getString("cron");
+    if (interval != null && cron != null) {
+      ctx.fail(ApiException.validation("cron", "give either intervalSeconds or cron, not both"));
+      return;
+    }
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    OffsetDateTime next = null;
+    if (interval != null) {
+      Timing.validateInterval(interval);
+      next = now.plusSeconds(interval);
+    } else if (cron != null) {
+      next = Timing.nextCron(cron, now);
+    }
+    ScheduleStore.Change change = new ScheduleStore.Change(name, body.getBoolean("enabled"), interval, cron, next);
+    Future<Schedule> result = Bus.request(vertx, Addresses.SCHEDULE_CHANGE, change)
+        .compose(s -> audit(ctx, "schedule.change", name, body).map(s));
+    Api.reply(ctx, 200, result, Schedule::toJson);
+  }
+
+  private void runSchedule(RoutingContext ctx) {
+    String name = Api.path(ctx, "name");
+    Future<Schedule> result = Bus.request(vertx, Addresses.SCHEDULE_RUN_NOW, name)
+        .compose(s -> audit(ctx, "schedule.run", name, new JsonObject()).map(s));
+    Api.reply(ctx, 202, result, Schedule::toJson);
+  }
+
+  private void listJobs(RoutingContext ctx) {
+    JobStore.Query q = new JobStore.Query(Api.query(ctx, "status"), Api.query(ctx, "cursor"), Api.queryInt(ctx, "limit", 50));
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.JOB_LIST, q), page -> page.toJson(Job::toJson));
+  }
+
+  private void enqueueJob(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    String kind = body.getString("kind");
+    JsonObject payload = body.getJsonObject("payload", new JsonObject());
+    if (!ENQUEUABLE.contains(kind)) {
+      ctx.fail(ApiException.validation("kind", "unknown job kind; known: " + ENQUEUABLE));
+      return;
+    }
+    String problem = WebhookJob.invalid(payload);
+    if (problem != null) {
+      ctx.fail(ApiException.validation(problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2)));
+      return;
+    }
+    int attempts = body.getInteger("maxAttempts", maxAttempts);
+    Future<Job> result = Bus.request(vertx, Addresses.JOB_ENQUEUE, new JobStore.Enqueue(kind, payload, attempts))
+        .compose(job -> audit(ctx, "job.enqueue", job.id(), new JsonObject().put("kind", kind)).map(job));
+    Api.reply(ctx, 201, result, Job::toJson);
+  }
+
+  private void retryJob(RoutingContext ctx) {
+    String id = Api.path(ctx, "id");
+    Future<Job> result = Bus.request(vertx, Addresses.JOB_RETRY, id)
+        .compose(job -> audit(ctx, "job.retry", id, new JsonObject()).map(job));
+    Api.reply(ctx, 200, result, Job::toJson);
+  }
+
+  private Future<Void> audit(RoutingContext ctx, String action, String target, JsonObject details) {
+    var principal = Api.principal(ctx);
+    return Bus.request(vertx, Addresses.AUDIT_RECORD,
+        new AuditStore.Entry(principal.userId(), null, action, target, Api.clientIp(ctx), details));
+  }
+}
