@@ -6,6 +6,8 @@ import io.switchboard.bus.Bus;
 import io.switchboard.config.Settings;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
+import io.switchboard.persistence.store.GroupStore;
+import io.switchboard.persistence.store.MediaStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import io.vertx.core.Future;
@@ -63,6 +65,17 @@ public final class PersistenceVerticle extends VerticleBase {
     CaptchaStore captchas = new CaptchaStore(pool);
     Bus.consume(vertx, Addresses.CAPTCHA_CREATE, captchas::create);
     Bus.consume(vertx, Addresses.CAPTCHA_CONSUME, captchas::consume);
+    GroupStore groups = new GroupStore(pool);
+    Bus.consume(vertx, Addresses.GROUP_LIST, groups::list);
+    Bus.consume(vertx, Addresses.GROUP_GET, groups::get);
+    Bus.consume(vertx, Addresses.GROUP_CREATE, groups::create);
+    Bus.consume(vertx, Addresses.GROUP_UPDATE, groups::update);
+    Bus.consume(vertx, Addresses.GROUP_DELETE, groups::delete);
+    Bus.consume(vertx, Addresses.GROUP_SET_PERMISSIONS, groups::setPermissions);
+    Bus.consume(vertx, Addresses.PERMISSION_LIST, v -> groups.permissions());
+    MediaStore media = new MediaStore(pool);
+    Bus.consume(vertx, Addresses.MEDIA_CREATE, media::create);
+    Bus.consume(vertx, Addresses.MEDIA_GET, media::get);
     return pool.query("SELECT 1").execute();
   }
 

@@ -35,7 +35,9 @@ public final class AuditStore {
   public record LoginFailures(String username, int windowSeconds) {
   }
 
-  static final String INSERT = "INSERT INTO audit_log (actor_id, actor_username, action, target, ip, details) VALUES ($1, $2, $3, $4, $5, $6)";
+  /** An entry without the actor's username takes it from the users table. */
+  static final String INSERT = "INSERT INTO audit_log (actor_id, actor_username, action, target, ip, details) "
+      + "VALUES ($1, coalesce($2, (SELECT username FROM users WHERE id = $1)), $3, $4, $5, $6)";
   static final String LIST = "SELECT id, at, actor_id, actor_username, action, target, ip, details FROM audit_log "
       + "WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2";
   static final String FAILURES = """
