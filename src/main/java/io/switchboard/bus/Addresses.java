@@ -11,6 +11,10 @@ import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
 import io.switchboard.persistence.store.ScheduleStore;
+import io.switchboard.domain.Group;
+import io.switchboard.domain.Permission;
+import io.switchboard.persistence.store.GroupStore;
+import io.switchboard.persistence.store.MediaStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import java.util.List;
@@ -44,6 +48,23 @@ public final class Addresses {
   public static final Address<UserStore.SetPassword, User> USER_SET_PASSWORD = new Address<>("sb.users.set-password");
   public static final Address<UserStore.SetAvatar, User> USER_SET_AVATAR = new Address<>("sb.users.set-avatar");
   public static final Address<UserStore.SetGroups, User> USER_SET_GROUPS = new Address<>("sb.users.set-groups");
+
+  public static final Address<GroupStore.Query, Page<Group>> GROUP_LIST = new Address<>("sb.groups.list");
+  public static final Address<String, Group> GROUP_GET = new Address<>("sb.groups.get");
+  /** 409 for a duplicate name (case-insensitive), 400 for an unknown permission. */
+  public static final Address<GroupStore.CreateGroup, Group> GROUP_CREATE = new Address<>("sb.groups.create");
+  /** 409 for a duplicate name or renaming a built-in group. */
+  public static final Address<GroupStore.UpdateGroup, Group> GROUP_UPDATE = new Address<>("sb.groups.update");
+  /** Answers the deleted group; 409 for the built-in groups. */
+  public static final Address<String, Group> GROUP_DELETE = new Address<>("sb.groups.delete");
+  /** Replaces a group's permissions; 400 for an unknown permission. */
+  public static final Address<GroupStore.SetPermissions, Group> GROUP_SET_PERMISSIONS = new Address<>("sb.groups.set-permissions");
+  /** Every permission with its description. */
+  public static final Address<Void, List<Permission>> PERMISSION_LIST = new Address<>("sb.permissions.list");
+
+  /** Stores processed media; answers its id. */
+  public static final Address<MediaStore.NewMedia, String> MEDIA_CREATE = new Address<>("sb.media.create");
+  public static final Address<String, MediaStore.Media> MEDIA_GET = new Address<>("sb.media.get");
 
   public static final Address<SessionStore.NewSession, String> SESSION_CREATE = new Address<>("sb.sessions.create");
   /** Spends a refresh token and stores its successor; a spent token revokes its session (401). */

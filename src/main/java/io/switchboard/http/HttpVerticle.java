@@ -3,8 +3,12 @@ package io.switchboard.http;
 import io.switchboard.NodeContext;
 import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.PasswordHasher;
+import io.switchboard.http.api.AdminGroupsApi;
+import io.switchboard.http.api.AdminUsersApi;
+import io.switchboard.http.api.AuditApi;
 import io.switchboard.http.api.AuthApi;
 import io.switchboard.http.api.JobsAdminApi;
+import io.switchboard.http.api.MeApi;
 import io.switchboard.auth.TokenService;
 import io.switchboard.config.Settings;
 import io.switchboard.http.error.FailureHandler;
@@ -74,6 +78,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = builder.createRouter();
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
+    router.get("/media/:id").handler(new MediaRoute(vertx));
     router.get("/docs").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) {
         ctx.next();
@@ -98,7 +103,11 @@ public final class HttpVerticle extends VerticleBase {
     return List.of(
         new OpsApi(vertx, node),
         new AuthApi(vertx, config, authenticator.tokens(), hasher),
-        new JobsAdminApi(vertx, config));
+        new JobsAdminApi(vertx, config),
+        new MeApi(vertx, hasher),
+        new AdminUsersApi(vertx, hasher),
+        new AdminGroupsApi(vertx),
+        new AuditApi(vertx));
   }
 
   /** An operation without a handler would silently answer 503; refuse to start instead. */

@@ -8,6 +8,8 @@ import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
 import io.switchboard.persistence.store.ScheduleStore;
+import io.switchboard.persistence.store.GroupStore;
+import io.switchboard.persistence.store.MediaStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import io.vertx.core.Future;
@@ -82,6 +84,17 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.JOB_RETRY, jobs::retry);
     Bus.consume(vertx, Addresses.JOB_QUEUE_DEPTH, v -> jobs.depth());
     Bus.consume(vertx, Addresses.JOBS_PURGE, v -> jobs.purge());
+    GroupStore groups = new GroupStore(pool);
+    Bus.consume(vertx, Addresses.GROUP_LIST, groups::list);
+    Bus.consume(vertx, Addresses.GROUP_GET, groups::get);
+    Bus.consume(vertx, Addresses.GROUP_CREATE, groups::create);
+    Bus.consume(vertx, Addresses.GROUP_UPDATE, groups::update);
+    Bus.consume(vertx, Addresses.GROUP_DELETE, groups::delete);
+    Bus.consume(vertx, Addresses.GROUP_SET_PERMISSIONS, groups::setPermissions);
+    Bus.consume(vertx, Addresses.PERMISSION_LIST, v -> groups.permissions());
+    MediaStore media = new MediaStore(pool);
+    Bus.consume(vertx, Addresses.MEDIA_CREATE, media::create);
+    Bus.consume(vertx, Addresses.MEDIA_GET, media::get);
     return pool.query("SELECT 1").execute();
   }
 

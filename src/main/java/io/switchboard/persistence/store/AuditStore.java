@@ -35,6 +35,7 @@ public final class AuditStore {
   public record LoginFailures(String username, int windowSeconds) {
   }
 
+  /** An entry without the actor's username takes it from the users table. */
   static final String INSERT = "INSERT INTO audit_log (actor_id, actor_username, action, target, ip, details) "
       + "VALUES ($1, coalesce($2, (SELECT username FROM users WHERE id = $1)), $3, $4, $5, $6)";
   static final String LIST = "SELECT id, at, actor_id, actor_username, action, target, ip, details FROM audit_log "

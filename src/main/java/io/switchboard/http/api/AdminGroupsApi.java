@@ -1,0 +1,96 @@
+package io.switchboard.http.api;
+
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.domain.Group;
+import io.switchboard.domain.Page;
+import io.switchboard.domain.Permission;
+import io.switchboard.domain.event.PermissionsChanged;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiModule;
+import io.switchboard.persistence.store.GroupStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.util.List;
+
+/**
+ * Group administration (SPEC §3, {@code groups.manage}). Any change to what a group grants or who is
+ * in it is announced on {@link Addresses#PERMISSIONS_CHANGED}, so cached grants are dropped at once.
+ */
+public final class AdminGroupsApi implements ApiModule {
+
+  private final Vertx vertx;
+
+  public AdminGroupsApi(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @Override
+  public void mount(RouterBuilder routes) {
+    routes.getRoute("listGroups").addHandler(this::list);
+    routes.getRoute("createGroup").addHandler(this::create);
+    routes.getRoute("getGroup").addHandler(this::get);
+    routes.getRoute("updateGroup").addHandler(this::update);
+    routes.getRoute("deleteGroup").addHandler(this::delete);
+    routes.getRoute("setGroupPermissions").addHandler(this::setPermissions);
+    routes.getRoute("listPermissions").addHandler(this::permissions);
+  }
+
+  private void list(RoutingContext ctx) {
+    GroupStore.Query query = new GroupStore.Query(Api.query(ctx, "cursor"), Api.queryInt(ctx, "limit", AdminUsersApi.DEFAULT_LIMIT));
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.GROUP_LIST, query), page -> page.toJson(Group::toJson));
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    Future<Group> created = Bus.request(vertx, Addresses.GROUP_CREATE,
+            new GroupStore.CreateGroup(body.getString("name"), body.getString("description", ""), names(body.getJsonArray("permissions"))))
+        .compose(group -> audit(ctx, "group.create", group).map(group));
+    Api.reply(ctx, 201, created, Group::toJson);
+  }
+
+  private void get(RoutingContext ctx) {
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.GROUP_GET, Api.path(ctx, "id")), Group::toJson);
+  }
+
+  private void update(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    Future<Group> updated = Bus.request(vertx, Addresses.GROUP_UPDATE,
+            new GroupStore.UpdateGroup(Api.path(ctx, "id"), body.getString("name"), body.getString("description")))
+        .compose(group -> audit(ctx, "group.update", group).map(group));
+    Api.reply(ctx, 200, updated, Group::toJson);
+  }
+
+  private void delete(RoutingContext ctx) {
+    Future<Group> deleted = Bus.request(vertx, Addresses.GROUP_DELETE, Api.path(ctx, "id"))
+        .onSuccess(group -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(null)))
+        .compose(group -> audit(ctx, "group.delete", group).map(group));
+    Api.noContent(ctx, deleted);
+  }
+
+  private void setPermissions(RoutingContext ctx) {
+    List<String> permissions = names(Api.body(ctx).getJsonArray("permissions"));
+    Future<Group> updated = Bus.request(vertx, Addresses.GROUP_SET_PERMISSIONS, new GroupStore.SetPermissions(Api.path(ctx, "id"), permissions))
+        .onSuccess(group -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(null)))
+        .compose(group -> audit(ctx, "group.permissions", group).map(group));
+    Api.reply(ctx, 200, updated, Group::toJson);
+  }
+
+  private void permissions(RoutingContext ctx) {
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.PERMISSION_LIST, (Void) null),
+        list -> new Page<>(list, null).toJson(Permission::toJson));
+  }
+
+  private Future<Void> audit(RoutingContext ctx, String action, Group group) {
+    return AuditTrail.record(vertx, ctx, action, group.name(), new JsonObject().put("groupId", group.id())
+        .put("description", group.description()).put("permissions", new JsonArray(group.permissions())));
+  }
+
+  private static List<String> names(JsonArray array) {
+    return array == null ? List.of() : array.stream().map(String::valueOf).toList();
+  }
+}

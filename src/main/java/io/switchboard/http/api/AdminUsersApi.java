@@ -1,0 +1,113 @@
+package io.switchboard.http.api;
+
+import io.switchboard.auth.PasswordHasher;
+import io.switchboard.auth.Principal;
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.domain.User;
+import io.switchboard.domain.event.PermissionsChanged;
+import io.switchboard.error.ApiException;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiModule;
+import io.switchboard.persistence.store.SessionStore;
+import io.switchboard.persistence.store.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.util.List;
+
+/** User administration (SPEC §3, {@code users.manage}): list and search, create, change, disable, set groups. */
+public final class AdminUsersApi implements ApiModule {
+
+  static final int DEFAULT_LIMIT = 50;
+
+  private final Vertx vertx;
+  private final PasswordHasher hasher;
+
+  public AdminUsersApi(Vertx vertx, PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.hasher = hasher;
+  }
+
+  @Override
+  public void mount(RouterBuilder routes) {
+    routes.getRoute("listUsers").addHandler(this::list);
+    routes.getRoute("createUser").addHandler(this::create);
+    routes.getRoute("getUser").addHandler(this::get);
+    routes.getRoute("updateUser").addHandler(this::update);
+    routes.getRoute("deleteUser").addHandler(this::disable);
+    routes.getRoute("setUserGroups").addHandler(this::setGroups);
+  }
+
+  private void list(RoutingContext ctx) {
+    UserStore.Search search = new UserStore.Search(Api.query(ctx, "q"), Api.query(ctx, "cursor"), Api.queryInt(ctx, "limit", DEFAULT_LIMIT));
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.USER_SEARCH, search), page -> page.toJson(User::toJson));
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    String username = body.getString("username");
+    JsonArray groups = body.getJsonArray("groups");
+    List<String> groupNames = groups == null ? List.of("member") : groups.stream().map(String::valueOf).toList();
+    boolean superuser = body.getBoolean("superuser", false);
+    Future<User> created = hasher.hash(body.getString("password"))
+        .compose(hash -> Bus.request(vertx, Addresses.USER_CREATE,
+            new UserStore.CreateUser(username, body.getString("displayName", username), hash, superuser, groupNames)))
+        .compose(user -> AuditTrail.record(vertx, ctx, "user.create", user.username(),
+            new JsonObject().put("userId", user.id()).put("groups", new JsonArray(user.groups())).put("superuser", superuser)).map(user));
+    Api.reply(ctx, 201, created, User::toJson);
+  }
+
+  private void get(RoutingContext ctx) {
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.USER_GET, Api.path(ctx, "id")), User::toJson);
+  }
+
+  private void update(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    String id = Api.path(ctx, "id");
+    Boolean disabled = body.getBoolean("disabled");
+    Boolean superuser = body.getBoolean("superuser");
+    if (Api.principal(ctx).userId().equals(id) && (Boolean.TRUE.equals(disabled) || Boolean.FALSE.equals(superuser))) {
+      ctx.fail(ApiException.conflict("you cannot disable your own account or drop your own superuser flag"));
+      return;
+    }
+    String action = Boolean.TRUE.equals(disabled) ? "user.disable" : Boolean.FALSE.equals(disabled) ? "user.enable" : "user.update";
+    Future<User> updated = Bus.request(vertx, Addresses.USER_UPDATE, new UserStore.UpdateUser(id, body.getString("displayName"), disabled, superuser))
+        .compose(user -> (Boolean.TRUE.equals(disabled) ? endSessions(user.id(), "user_disabled") : Future.<Void>succeededFuture()).map(user))
+        .onSuccess(user -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(user.id())))
+        .compose(user -> AuditTrail.record(vertx, ctx, action, user.username(), body.copy().put("userId", user.id())).map(user));
+    Api.reply(ctx, 200, updated, User::toJson);
+  }
+
+  /** Soft delete: the account is disabled (its messages stay) and every session of it ends at once. */
+  private void disable(RoutingContext ctx) {
+    String id = Api.path(ctx, "id");
+    Principal caller = Api.principal(ctx);
+    if (caller.userId().equals(id)) {
+      ctx.fail(ApiException.conflict("you cannot disable your own account"));
+      return;
+    }
+    Future<User> disabled = Bus.request(vertx, Addresses.USER_UPDATE, new UserStore.UpdateUser(id, null, true, null))
+        .compose(user -> endSessions(user.id(), "user_disabled").map(user))
+        .onSuccess(user -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(user.id())))
+        .compose(user -> AuditTrail.record(vertx, ctx, "user.disable", user.username(), new JsonObject().put("userId", user.id())).map(user));
+    Api.noContent(ctx, disabled);
+  }
+
+  private void setGroups(RoutingContext ctx) {
+    String id = Api.path(ctx, "id");
+    List<String> groups = Api.body(ctx).getJsonArray("groups").stream().map(String::valueOf).toList();
+    Future<User> updated = Bus.request(vertx, Addresses.USER_SET_GROUPS, new UserStore.SetGroups(id, groups))
+        .onSuccess(user -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(user.id())))
+        .compose(user -> AuditTrail.record(vertx, ctx, "user.groups", user.username(),
+            new JsonObject().put("userId", user.id()).put("groups", new JsonArray(user.groups()))).map(user));
+    Api.reply(ctx, 200, updated, User::toJson);
+  }
+
+  private Future<Void> endSessions(String userId, String reason) {
+    return Bus.request(vertx, Addresses.SESSION_REVOKE_USER, new SessionStore.RevokeUser(userId, null, reason)).mapEmpty();
+  }
+}

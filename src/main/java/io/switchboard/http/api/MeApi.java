@@ -1,0 +1,90 @@
+package io.switchboard.http.api;
+
+import io.switchboard.auth.PasswordHasher;
+import io.switchboard.auth.Principal;
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.domain.User;
+import io.switchboard.error.ApiException;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiModule;
+import io.switchboard.persistence.store.MediaStore;
+import io.switchboard.persistence.store.SessionStore;
+import io.switchboard.persistence.store.UserStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The caller's own profile (SPEC §3): display name, password, avatar. */
+public final class MeApi implements ApiModule {
+
+  private final Vertx vertx;
+  private final PasswordHasher hasher;
+
+  public MeApi(Vertx vertx, PasswordHasher hasher) {
+    this.vertx = vertx;
+    this.hasher = hasher;
+  }
+
+  @Override
+  public void mount(RouterBuilder routes) {
+    routes.getRoute("getMe").addHandler(this::get);
+    routes.getRoute("updateMe").addHandler(this::update);
+    routes.getRoute("changePassword").addHandler(this::changePassword);
+    // multipart bodies are checked here: the file is sniffed, not trusted by its declared type
+    routes.getRoute("setAvatar").setDoValidation(false).addHandler(this::setAvatar);
+  }
+
+  private void get(RoutingContext ctx) {
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.USER_GET, Api.principal(ctx).userId()), User::toJson);
+  }
+
+  private void update(RoutingContext ctx) {
+    String displayName = Api.body(ctx).getString("displayName");
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.USER_UPDATE,
+        new UserStore.UpdateUser(Api.principal(ctx).userId(), displayName, null, null)), User::toJson);
+  }
+
+  /** Checks the current password, stores the new hash and ends every other session of the caller. */
+  private void changePassword(RoutingContext ctx) {
+    JsonObject body = Api.body(ctx);
+    Principal caller = Api.principal(ctx);
+    Future<Void> changed = Bus.request(vertx, Addresses.USER_GET, caller.userId())
+        .compose(user -> Bus.request(vertx, Addresses.USER_FIND_LOGIN, user.username()))
+        .compose(login -> hasher.verify(body.getString("currentPassword"), login == null ? null : login.passwordHash()))
+        .compose(ok -> ok ? hasher.hash(body.getString("newPassword"))
+            : Future.failedFuture(ApiException.forbidden("current password is wrong")))
+        .compose(hash -> Bus.request(vertx, Addresses.USER_SET_PASSWORD, new UserStore.SetPassword(caller.userId(), hash)))
+        .compose(user -> Bus.request(vertx, Addresses.SESSION_REVOKE_USER,
+                new SessionStore.RevokeUser(caller.userId(), caller.sessionId(), "password_changed"))
+            .compose(revoked -> AuditTrail.record(vertx, ctx, "user.password", user.username(),
+                new JsonObject().put("userId", user.id()).put("sessionsEnded", revoked.sessionIds().size()))));
+    Api.noContent(ctx, changed);
+  }
+
+  private void setAvatar(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      ctx.fail(new ApiException(415, "unsupported_media_type", "send the picture as multipart/form-data in the field file"));
+      return;
+    }
+    FileUpload upload = ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst().orElse(null);
+    if (upload == null) {
+      ctx.fail(ApiException.validation("file", "required"));
+      return;
+    }
+    String userId = Api.principal(ctx).userId();
+    Path file = Path.of(upload.uploadedFileName());
+    Future<User> updated = vertx.executeBlocking(() -> AvatarImage.fromFile(file), false)
+        .compose(image -> Bus.request(vertx, Addresses.MEDIA_CREATE,
+            new MediaStore.NewMedia(userId, "image/png", image.width(), image.height(), image.png())))
+        .compose(mediaId -> Bus.request(vertx, Addresses.USER_SET_AVATAR, new UserStore.SetAvatar(userId, mediaId)));
+    Api.reply(ctx, 200, updated, User::toJson);
+  }
+}
