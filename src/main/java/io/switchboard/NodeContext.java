@@ -2,6 +2,8 @@ package io.switchboard;
 
 import io.switchboard.auth.PermissionCache;
 import io.switchboard.auth.RevocationList;
+import io.switchboard.cluster.ClusterLink;
+import io.switchboard.cluster.LocalLink;
 import io.switchboard.config.AppConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,6 +19,7 @@ public final class NodeContext {
   private final RevocationList revocations = new RevocationList();
   private final PermissionCache permissions = new PermissionCache();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
+  private volatile ClusterLink clusterLink = new LocalLink();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   public NodeContext(AppConfig config) {
@@ -42,6 +45,15 @@ public final class NodeContext {
   /** The node's meters (Prometheus naming); verticles register what they measure here. */
   public PrometheusMeterRegistry metrics() {
     return metrics;
+  }
+
+  /** The link to the other nodes (set by the gateway at start; {@link LocalLink} on a single node). */
+  public ClusterLink clusterLink() {
+    return clusterLink;
+  }
+
+  public void clusterLink(ClusterLink link) {
+    this.clusterLink = link;
   }
 
   public AtomicInteger httpPort() {

@@ -41,6 +41,9 @@ public final class Settings {
   public static final Setting<String> REDIS_URL = new Setting<>("redis.url", "SWITCHBOARD_REDIS_URL", "",
       uri("redis", "rediss"), "Redis URL redis://host:port (unset = single node, no Redis)");
 
+  public static final Setting<String> REDIS_PREFIX = new Setting<>("redis.prefix", "SWITCHBOARD_REDIS_PREFIX", "switchboard:",
+      text(), "prefix of every Redis channel and key (lets clusters share one Redis)");
+
   public static final Setting<String> JWT_SECRET = new Setting<>("jwt.secret", "SWITCHBOARD_JWT_SECRET", "",
       text(), "HS256 secret, at least 32 bytes in prod (unset in dev = generated and kept under data.dir)");
 
@@ -78,7 +81,7 @@ public final class Settings {
       text(), "bootstrap admin password (unset = generated and printed once at first start)");
 
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_INSTANCES,
-      HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, JWT_SECRET,
+      HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
       CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,
       WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD);

@@ -3,17 +3,24 @@ package io.switchboard.gateway;
 import io.switchboard.NodeContext;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
+import io.switchboard.cluster.ClusterLink;
+import io.switchboard.cluster.LocalLink;
+import io.switchboard.cluster.NodeEvents;
+import io.switchboard.cluster.RedisLink;
+import io.switchboard.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
 /**
- * Owns what is per node in the real-time path: the node's view of ended sessions and changed
- * permissions (applied to the node-wide caches), and the sockets' subscriptions.
+ * Owns what is per node in the real-time path: the link to the other nodes, the node's view of
+ * ended sessions and changed permissions (applied to the node-wide caches), and the sockets'
+ * subscriptions.
  */
 public final class GatewayVerticle extends VerticleBase {
 
   private static final long PURGE_EVERY_MS = 60_000;
   private final NodeContext node;
+  private ClusterLink link;
 
   public GatewayVerticle(NodeContext node) {
     this.node = node;
@@ -21,13 +28,32 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    var config = node.config();
+    String prefix = config.get(Settings.REDIS_PREFIX);
+    link = config.isSet(Settings.REDIS_URL) ? new RedisLink(vertx, config.get(Settings.REDIS_URL)) : new LocalLink();
+    node.clusterLink(link);
+    NodeEvents nodeEvents = new NodeEvents(vertx, link, prefix + "node", node.nodeId());
+    link.onMessage((channel, payload) -> {
+      if (channel.equals(nodeEvents.channel())) {
+        nodeEvents.received(payload);
+      }
+    });
+
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, e -> {
       e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()));
       node.permissions().invalidate(e.userId());
     });
     Bus.subscribe(vertx, Addresses.PERMISSIONS_CHANGED, e -> node.permissions().invalidate(e.userId()));
     vertx.setPeriodic(PURGE_EVERY_MS, id -> node.revocations().purgeExpired(System.currentTimeMillis()));
+    nodeEvents.start();
+    // A node that cannot reach Redis at start still serves its own sockets and keeps trying.
+    link.start().onFailure(e -> { });
     return Bus.request(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, (Void) null)
         .onSuccess(list -> list.forEach(e -> e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()))));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return link == null ? Future.succeededFuture() : link.stop();
   }
 }

@@ -40,7 +40,13 @@ public final class OpsApi implements ApiModule {
     postgres.onComplete(ar -> {
       boolean pg = ar.succeeded() && ar.result();
       JsonObject checks = new JsonObject().put("postgres", pg ? "up" : "down");
-      Api.json(ctx, pg ? 200 : 503, new JsonObject().put("status", pg ? "ready" : "unavailable")
+      boolean ready = pg;
+      if (node.clusterLink().clustered()) {
+        boolean redis = node.clusterLink().up();
+        checks.put("redis", redis ? "up" : "down");
+        ready = ready && redis;
+      }
+      Api.json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ready" : "unavailable")
           .put("node", node.nodeId()).put("checks", checks));
     });
   }

@@ -1,0 +1,35 @@
+package io.switchboard.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.BiConsumer;
+
+/**
+ * Carries payloads between the nodes of a cluster on named channels. {@link LocalLink} when no Redis
+ * is configured (a single node: nothing to carry), {@link RedisLink} otherwise. A node subscribes
+ * only to the channels its own sockets need.
+ */
+public interface ClusterLink {
+
+  /** Where payloads published by other nodes arrive (channel, payload); set once before {@link #start()}. */
+  void onMessage(BiConsumer<String, Buffer> handler);
+
+  /** Called after the link came back from an outage (subscriptions restored): time to fill gaps. */
+  void onReconnect(Runnable handler);
+
+  Future<Void> start();
+
+  Future<Void> stop();
+
+  void publish(String channel, Buffer payload);
+
+  Future<Void> subscribe(String channel);
+
+  Future<Void> unsubscribe(String channel);
+
+  /** False while the link to the other nodes is down (readiness reports it). */
+  boolean up();
+
+  /** Whether other nodes can exist at all. */
+  boolean clustered();
+}

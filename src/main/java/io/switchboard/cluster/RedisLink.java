@@ -1,0 +1,170 @@
+package io.switchboard.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis pub/sub between nodes: one pooled client publishes, one dedicated connection subscribes.
+ * When the subscriber connection is lost the link reports down, reconnects with capped exponential
+ * backoff (100 ms doubling to 10 s, forever), restores every subscription and then tells
+ * {@link #onReconnect} listeners so that they can fill what was missed from Postgres.
+ * Runs on the event loop of the verticle that owns it.
+ */
+public final class RedisLink implements ClusterLink {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+  private static final long MIN_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 10_000;
+
+  private final Vertx vertx;
+  private final Redis publisher;
+  private final Redis subscriberFactory;
+  private final Set<String> channels = new HashSet<>();
+  private BiConsumer<String, Buffer> handler = (c, p) -> { };
+  private Runnable reconnected = () -> { };
+  private RedisConnection subscriber;
+  private volatile boolean up;
+  private boolean stopped;
+  private boolean everUp;
+  private long backoff = MIN_BACKOFF_MS;
+
+  public RedisLink(Vertx vertx, String url) {
+    this.vertx = vertx;
+    RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(10_000)
+        .setMaxWaitingHandlers(100_000);
+    this.publisher = Redis.createClient(vertx, options);
+    this.subscriberFactory = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+  }
+
+  @Override
+  public void onMessage(BiConsumer<String, Buffer> handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public void onReconnect(Runnable handler) {
+    this.reconnected = handler;
+  }
+
+  @Override
+  public Future<Void> start() {
+    return connect();
+  }
+
+  private Future<Void> connect() {
+    return subscriberFactory.connect().<Void>compose(conn -> {
+      subscriber = conn;
+      conn.handler(this::push);
+      conn.exceptionHandler(e -> lost(conn, e.getMessage()));
+      conn.endHandler(v -> lost(conn, "connection closed"));
+      if (channels.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Request subscribe = Request.cmd(Command.SUBSCRIBE);
+      channels.forEach(subscribe::arg);
+      return conn.send(subscribe).mapEmpty();
+    }).onSuccess(v -> {
+      boolean again = everUp;
+      up = true;
+      everUp = true;
+      backoff = MIN_BACKOFF_MS;
+      log.atInfo().addKeyValue("channels", channels.size()).log(again ? "redis link restored" : "redis link up");
+      if (again) {
+        reconnected.run();
+      }
+    }).onFailure(e -> retryLater(e.getMessage()));
+  }
+
+  private void lost(RedisConnection conn, String why) {
+    if (conn != subscriber) {
+      return;
+    }
+    subscriber = null;
+    if (up) {
+      up = false;
+      log.atWarn().addKeyValue("reason", why).log("redis link down");
+    }
+    conn.close();
+    retryLater(why);
+  }
+
+  private void retryLater(String why) {
+    if (stopped) {
+      return;
+    }
+    up = false;
+    long delay = backoff;
+    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    log.atDebug().addKeyValue("inMs", delay).addKeyValue("reason", why).log("redis reconnect scheduled");
+    vertx.setTimer(delay, id -> {
+      if (!stopped && subscriber == null) {
+        connect();
+      }
+    });
+  }
+
+  private void push(Response r) {
+    if ((r.type() == ResponseType.MULTI || r.type() == ResponseType.PUSH) && r.size() == 3 && "message".equals(r.get(0).toString())) {
+      handler.accept(r.get(1).toString(), r.get(2).toBuffer());
+    }
+  }
+
+  @Override
+  public void publish(String channel, Buffer payload) {
+    publisher.send(Request.cmd(Command.PUBLISH).arg(channel).arg(payload))
+        .onFailure(e -> log.atDebug().addKeyValue("channel", channel).addKeyValue("error", e.getMessage()).log("publish failed"));
+  }
+
+  @Override
+  public Future<Void> subscribe(String channel) {
+    if (!channels.add(channel) || subscriber == null) {
+      return Future.succeededFuture();
+    }
+    return subscriber.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> unsubscribe(String channel) {
+    if (!channels.remove(channel) || subscriber == null) {
+      return Future.succeededFuture();
+    }
+    return subscriber.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel)).mapEmpty();
+  }
+
+  /** Runs a command on the pooled client (presence keys and the like). */
+  public Future<Response> send(Request request) {
+    return publisher.send(request);
+  }
+
+  @Override
+  public boolean up() {
+    return up;
+  }
+
+  @Override
+  public boolean clustered() {
+    return true;
+  }
+
+  @Override
+  public Future<Void> stop() {
+    stopped = true;
+    up = false;
+    RedisConnection conn = subscriber;
+    subscriber = null;
+    return Future.all(conn == null ? Future.succeededFuture() : conn.close(), publisher.close(), subscriberFactory.close()).mapEmpty();
+  }
+}

@@ -1,0 +1,73 @@
+package io.switchboard.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP forwarder standing between nodes and a server (Redis), so that a test can cut the link
+ * ({@link #cut()}: every connection dropped, new ones refused) and restore it without touching the
+ * server itself.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final String targetHost;
+  private final int targetPort;
+  private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean cut;
+  private final NetServer server;
+
+  public TcpProxy(String targetUrl) throws Exception {
+    URI uri = URI.create(targetUrl);
+    targetHost = uri.getHost();
+    targetPort = uri.getPort();
+    server = vertx.createNetServer().connectHandler(this::accept).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+  }
+
+  private void accept(NetSocket in) {
+    if (cut) {
+      in.close();
+      return;
+    }
+    in.pause();
+    vertx.createNetClient().connect(targetPort, targetHost).onSuccess(out -> {
+      open.add(in);
+      open.add(out);
+      in.handler(out::write);
+      out.handler(in::write);
+      in.closeHandler(v -> {
+        open.remove(in);
+        out.close();
+      });
+      out.closeHandler(v -> {
+        open.remove(out);
+        in.close();
+      });
+      in.resume();
+    }).onFailure(e -> in.close());
+  }
+
+  public String url() {
+    return "redis://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Drops every connection and refuses new ones until {@link #restore()}. */
+  public void cut() {
+    cut = true;
+    open.forEach(NetSocket::close);
+  }
+
+  public void restore() {
+    cut = false;
+  }
+
+  @Override
+  public void close() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+}
