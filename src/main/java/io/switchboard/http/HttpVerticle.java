@@ -105,8 +105,8 @@ public final class HttpVerticle extends VerticleBase {
         new AuthApi(vertx, config, authenticator.tokens(), hasher),
         new JobsAdminApi(vertx, config),
         new MeApi(vertx, hasher),
-        new AdminUsersApi(vertx, hasher),
-        new AdminGroupsApi(vertx),
+        new AdminUsersApi(vertx, node, hasher),
+        new AdminGroupsApi(vertx, node),
         new AuditApi(vertx));
   }
 

@@ -1,6 +1,7 @@
 package io.switchboard.persistence;
 
 import io.switchboard.NodeContext;
+import io.switchboard.auth.AccessChanges;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.config.Settings;
@@ -45,7 +46,7 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.USER_GRANTS, users::grants);
     var config = node.config();
     SessionStore sessions = new SessionStore(pool, config.get(Settings.ACCESS_TOKEN_TTL), config.get(Settings.REFRESH_TOKEN_TTL),
-        event -> Bus.publish(vertx, Addresses.SESSIONS_REVOKED, event));
+        event -> AccessChanges.revoked(vertx, node, event));
     Bus.consume(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, v -> sessions.recentlyRevoked());
     Bus.consume(vertx, Addresses.AUTH_PURGE, v -> sessions.purge());
     Bus.consume(vertx, Addresses.USER_CREATE, users::create);

@@ -1,5 +1,7 @@
 package io.switchboard.http.api;
 
+import io.switchboard.NodeContext;
+import io.switchboard.auth.AccessChanges;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.Group;
@@ -24,9 +26,11 @@ import java.util.List;
 public final class AdminGroupsApi implements ApiModule {
 
   private final Vertx vertx;
+  private final NodeContext node;
 
-  public AdminGroupsApi(Vertx vertx) {
+  public AdminGroupsApi(Vertx vertx, NodeContext node) {
     this.vertx = vertx;
+    this.node = node;
   }
 
   @Override
@@ -67,7 +71,7 @@ public final class AdminGroupsApi implements ApiModule {
 
   private void delete(RoutingContext ctx) {
     Future<Group> deleted = Bus.request(vertx, Addresses.GROUP_DELETE, Api.path(ctx, "id"))
-        .onSuccess(group -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(null)))
+        .onSuccess(group -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(null)))
         .compose(group -> audit(ctx, "group.delete", group).map(group));
     Api.noContent(ctx, deleted);
   }
@@ -75,7 +79,7 @@ public final class AdminGroupsApi implements ApiModule {
   private void setPermissions(RoutingContext ctx) {
     List<String> permissions = names(Api.body(ctx).getJsonArray("permissions"));
     Future<Group> updated = Bus.request(vertx, Addresses.GROUP_SET_PERMISSIONS, new GroupStore.SetPermissions(Api.path(ctx, "id"), permissions))
-        .onSuccess(group -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(null)))
+        .onSuccess(group -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(null)))
         .compose(group -> audit(ctx, "group.permissions", group).map(group));
     Api.reply(ctx, 200, updated, Group::toJson);
   }

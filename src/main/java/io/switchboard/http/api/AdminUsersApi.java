@@ -1,5 +1,7 @@
 package io.switchboard.http.api;
 
+import io.switchboard.NodeContext;
+import io.switchboard.auth.AccessChanges;
 import io.switchboard.auth.PasswordHasher;
 import io.switchboard.auth.Principal;
 import io.switchboard.bus.Addresses;
@@ -25,10 +27,12 @@ public final class AdminUsersApi implements ApiModule {
   static final int DEFAULT_LIMIT = 50;
 
   private final Vertx vertx;
+  private final NodeContext node;
   private final PasswordHasher hasher;
 
-  public AdminUsersApi(Vertx vertx, PasswordHasher hasher) {
+  public AdminUsersApi(Vertx vertx, NodeContext node, PasswordHasher hasher) {
     this.vertx = vertx;
+    this.node = node;
     this.hasher = hasher;
   }
 
@@ -77,7 +81,7 @@ public final class AdminUsersApi implements ApiModule {
     String action = Boolean.TRUE.equals(disabled) ? "user.disable" : Boolean.FALSE.equals(disabled) ? "user.enable" : "user.update";
     Future<User> updated = Bus.request(vertx, Addresses.USER_UPDATE, new UserStore.UpdateUser(id, body.getString("displayName"), disabled, superuser))
         .compose(user -> (Boolean.TRUE.equals(disabled) ? endSessions(user.id(), "user_disabled") : Future.<Void>succeededFuture()).map(user))
-        .onSuccess(user -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(user.id())))
+        .onSuccess(user -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(user.id())))
         .compose(user -> AuditTrail.record(vertx, ctx, action, user.username(), body.copy().put("userId", user.id())).map(user));
     Api.reply(ctx, 200, updated, User::toJson);
   }
@@ -92,7 +96,7 @@ public final class AdminUsersApi implements ApiModule {
     }
     Future<User> disabled = Bus.request(vertx, Addresses.USER_UPDATE, new UserStore.UpdateUser(id, null, true, null))
         .compose(user -> endSessions(user.id(), "user_disabled").map(user))
-        .onSuccess(user -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(user.id())))
+        .onSuccess(user -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(user.id())))
         .compose(user -> AuditTrail.record(vertx, ctx, "user.disable", user.username(), new JsonObject().put("userId", user.id())).map(user));
     Api.noContent(ctx, disabled);
   }
@@ -101,7 +105,7 @@ public final class AdminUsersApi implements ApiModule {
     String id = Api.path(ctx, "id");
     List<String> groups = Api.body(ctx).getJsonArray("groups").stream().map(String::valueOf).toList();
     Future<User> updated = Bus.request(vertx, Addresses.USER_SET_GROUPS, new UserStore.SetGroups(id, groups))
-        .onSuccess(user -> Bus.publish(vertx, Addresses.PERMISSIONS_CHANGED, new PermissionsChanged(user.id())))
+        .onSuccess(user -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(user.id())))
         .compose(user -> AuditTrail.record(vertx, ctx, "user.groups", user.username(),
             new JsonObject().put("userId", user.id()).put("groups", new JsonArray(user.groups()))).map(user));
     Api.reply(ctx, 200, updated, User::toJson);
