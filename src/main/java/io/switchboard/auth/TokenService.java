@@ -82,7 +82,8 @@ public final class TokenService {
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(ApiException.unauthorized("invalid or expired access token")))
         .compose(user -> {
-          JsonObject p = user.principal();
+          // vertx-auth-jwt keeps the verified claims in the attributes; the principal holds only the raw token
+          JsonObject p = user.attributes().getJsonObject("accessToken", new JsonObject());
           String sub = p.getString("sub");
           String sid = p.getString("sid");
           Long exp = p.getLong("exp");
