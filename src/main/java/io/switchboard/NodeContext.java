@@ -3,7 +3,9 @@ package io.switchboard;
 import io.switchboard.auth.PermissionCache;
 import io.switchboard.auth.RevocationList;
 import io.switchboard.config.AppConfig;
+import io.switchboard.gateway.Gateway;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the verticles of one node share: the configuration and the node-wide, thread-safe caches
@@ -15,6 +17,7 @@ public final class NodeContext {
   private final RevocationList revocations = new RevocationList();
   private final PermissionCache permissions = new PermissionCache();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
+  private final AtomicReference<Gateway> gateway = new AtomicReference<>();
 
   public NodeContext(AppConfig config) {
     this.config = config;
@@ -38,5 +41,18 @@ public final class NodeContext {
 
   public AtomicInteger httpPort() {
     return httpPort;
+  }
+
+  /** The node's real-time gateway, attached by the gateway verticle before the HTTP verticles start. */
+  public Gateway gateway() {
+    Gateway g = gateway.get();
+    if (g == null) {
+      throw new IllegalStateException("the gateway verticle has not started");
+    }
+    return g;
+  }
+
+  public void attachGateway(Gateway g) {
+    gateway.set(g);
   }
 }

@@ -4,6 +4,8 @@ import io.switchboard.NodeContext;
 import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.PasswordHasher;
 import io.switchboard.http.api.AuthApi;
+import io.switchboard.http.api.ConversationsApi;
+import io.switchboard.http.api.MessagesApi;
 import io.switchboard.auth.TokenService;
 import io.switchboard.config.Settings;
 import io.switchboard.http.error.FailureHandler;
@@ -96,7 +98,9 @@ public final class HttpVerticle extends VerticleBase {
     PasswordHasher hasher = new PasswordHasher(vertx, config.get(Settings.BCRYPT_COST));
     return List.of(
         new OpsApi(vertx, node),
-        new AuthApi(vertx, config, authenticator.tokens(), hasher));
+        new AuthApi(vertx, config, authenticator.tokens(), hasher),
+        new ConversationsApi(vertx, node.gateway()),
+        new MessagesApi(vertx, node.gateway()));
   }
 
   /** An operation without a handler would silently answer 503; refuse to start instead. */

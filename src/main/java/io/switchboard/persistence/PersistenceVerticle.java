@@ -6,6 +6,8 @@ import io.switchboard.bus.Bus;
 import io.switchboard.config.Settings;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
+import io.switchboard.persistence.store.ConversationStore;
+import io.switchboard.persistence.store.MessageStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import io.vertx.core.Future;
@@ -63,6 +65,23 @@ public final class PersistenceVerticle extends VerticleBase {
     CaptchaStore captchas = new CaptchaStore(pool);
     Bus.consume(vertx, Addresses.CAPTCHA_CREATE, captchas::create);
     Bus.consume(vertx, Addresses.CAPTCHA_CONSUME, captchas::consume);
+    ConversationStore conversations = new ConversationStore(pool);
+    Bus.consume(vertx, Addresses.CONVERSATION_CREATE, conversations::create);
+    Bus.consume(vertx, Addresses.CONVERSATION_LOOKUP, conversations::lookup);
+    Bus.consume(vertx, Addresses.CONVERSATION_LAST_SEQ, conversations::lastSeq);
+    Bus.consume(vertx, Addresses.CONVERSATION_PARTICIPANTS, conversations::participants);
+    Bus.consume(vertx, Addresses.CONVERSATION_MINE, conversations::mine);
+    Bus.consume(vertx, Addresses.CONVERSATION_PUBLIC_ROOMS, conversations::rooms);
+    Bus.consume(vertx, Addresses.PARTICIPANT_ADD, conversations::add);
+    Bus.consume(vertx, Addresses.PARTICIPANT_REMOVE, conversations::remove);
+    Bus.consume(vertx, Addresses.CONVERSATION_UPDATE, conversations::update);
+    Bus.consume(vertx, Addresses.CONVERSATION_MARK_READ, conversations::markRead);
+    MessageStore messages = new MessageStore(pool);
+    Bus.consume(vertx, Addresses.MESSAGE_SEND, messages::send);
+    Bus.consume(vertx, Addresses.MESSAGE_HISTORY, messages::history);
+    Bus.consume(vertx, Addresses.MESSAGE_RANGE, messages::range);
+    Bus.consume(vertx, Addresses.MESSAGE_RECALL, messages::recall);
+    Bus.consume(vertx, Addresses.MESSAGE_DELETE, messages::delete);
     return pool.query("SELECT 1").execute();
   }
 
