@@ -3,6 +3,8 @@ package io.switchboard.http;
 import io.switchboard.NodeContext;
 import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.PasswordHasher;
+import io.switchboard.gateway.session.ChatHub;
+import io.switchboard.gateway.session.ChatUpgrade;
 import io.switchboard.http.api.AuthApi;
 import io.switchboard.http.api.ConversationsApi;
 import io.switchboard.http.api.MessagesApi;
@@ -34,6 +36,8 @@ import java.util.stream.Collectors;
 public final class HttpVerticle extends VerticleBase {
 
   public static final String CONTRACT = "openapi.yaml";
+  /** SPEC §5: larger frames (or messages) close the socket with 1009. */
+  static final int MAX_WEBSOCKET_FRAME = 65_536;
 
   private final NodeContext node;
   private HttpServer server;
@@ -74,6 +78,7 @@ public final class HttpVerticle extends VerticleBase {
     requireEveryOperationBound(builder, guards);
 
     Router router = builder.createRouter();
+    router.get(ChatUpgrade.PATH).handler(new ChatUpgrade(authenticator, new ChatHub(vertx, node.gateway())));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
     router.get("/docs").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) {
@@ -122,7 +127,10 @@ public final class HttpVerticle extends VerticleBase {
         // -1 shares one random port between the instances of this verticle (tests use port 0)
         .setPort(port == 0 ? -1 : port)
         .setCompressionSupported(false)
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true)
+        .setWebSocketSubProtocols(List.of(ChatUpgrade.SUBPROTOCOL))
+        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
+        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME);
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()
