@@ -7,7 +7,9 @@ import io.switchboard.cluster.LocalLink;
 import io.switchboard.config.AppConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.switchboard.gateway.Gateway;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the verticles of one node share: the configuration and the node-wide, thread-safe caches
@@ -21,6 +23,7 @@ public final class NodeContext {
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile ClusterLink clusterLink = new LocalLink();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicReference<Gateway> gateway = new AtomicReference<>();
 
   public NodeContext(AppConfig config) {
     this.config = config;
@@ -58,5 +61,18 @@ public final class NodeContext {
 
   public AtomicInteger httpPort() {
     return httpPort;
+  }
+
+  /** The node's real-time gateway, attached by the gateway verticle before the HTTP verticles start. */
+  public Gateway gateway() {
+    Gateway g = gateway.get();
+    if (g == null) {
+      throw new IllegalStateException("the gateway verticle has not started");
+    }
+    return g;
+  }
+
+  public void attachGateway(Gateway g) {
+    gateway.set(g);
   }
 }

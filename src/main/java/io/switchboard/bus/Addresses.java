@@ -1,6 +1,9 @@
 package io.switchboard.bus;
 
 import io.switchboard.auth.Grants;
+import io.switchboard.domain.Conversation;
+import io.switchboard.domain.Message;
+import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.PermissionsChanged;
 import io.switchboard.domain.event.SessionsRevoked;
 import io.switchboard.domain.Job;
@@ -15,6 +18,8 @@ import io.switchboard.domain.Group;
 import io.switchboard.domain.Permission;
 import io.switchboard.persistence.store.GroupStore;
 import io.switchboard.persistence.store.MediaStore;
+import io.switchboard.persistence.store.ConversationStore;
+import io.switchboard.persistence.store.MessageStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import java.util.List;
@@ -101,10 +106,42 @@ public final class Addresses {
   public static final Address<Void, Long> JOB_QUEUE_DEPTH = new Address<>("sb.jobs.depth");
   /** Deletes finished jobs and schedule runs older than 7 days. */
   public static final Address<Void, Long> JOBS_PURGE = new Address<>("sb.jobs.purge");
+  /** Creates a conversation; a second direct one of the same pair answers the first (created false). */
+  public static final Address<ConversationStore.Create, ConversationStore.Created> CONVERSATION_CREATE = new Address<>("sb.conversations.create");
+  /** A conversation by id or room name and whether the user takes part; 404 when there is none. */
+  public static final Address<ConversationStore.Lookup, ConversationStore.Access> CONVERSATION_LOOKUP = new Address<>("sb.conversations.lookup");
+  /** The seq of a conversation's newest message. */
+  public static final Address<String, Long> CONVERSATION_LAST_SEQ = new Address<>("sb.conversations.last-seq");
+  public static final Address<String, List<ConversationStore.Participant>> CONVERSATION_PARTICIPANTS = new Address<>("sb.conversations.participants");
+  /** The user's conversations, most recent activity first, with unread counts. */
+  public static final Address<ConversationStore.Mine, Page<ConversationStore.Summary>> CONVERSATION_MINE = new Address<>("sb.conversations.mine");
+  public static final Address<ConversationStore.Rooms, Page<ConversationStore.Room>> CONVERSATION_PUBLIC_ROOMS = new Address<>("sb.conversations.rooms");
+  public static final Address<ConversationStore.Membership, Void> PARTICIPANT_ADD = new Address<>("sb.conversations.participant-add");
+  /** Answers whether the user was a participant. */
+  public static final Address<ConversationStore.Membership, Boolean> PARTICIPANT_REMOVE = new Address<>("sb.conversations.participant-remove");
+  public static final Address<ConversationStore.Update, Conversation> CONVERSATION_UPDATE = new Address<>("sb.conversations.update");
+  /** Moves a read marker forward; answers the marker. */
+  public static final Address<ConversationStore.MarkRead, Long> CONVERSATION_MARK_READ = new Address<>("sb.conversations.mark-read");
+
+  /** Stores a message (seq taken in the same transaction); a retried clientMsgId answers the original. */
+  public static final Address<MessageStore.Send, MessageStore.Sent> MESSAGE_SEND = new Address<>("sb.messages.send");
+  public static final Address<MessageStore.History, MessageStore.HistoryPage> MESSAGE_HISTORY = new Address<>("sb.messages.history");
+  /** Committed messages in a seq range, ascending (replay and gap filling). */
+  public static final Address<MessageStore.Range, List<Message>> MESSAGE_RANGE = new Address<>("sb.messages.range");
+  public static final Address<MessageStore.Recall, Message> MESSAGE_RECALL = new Address<>("sb.messages.recall");
+  public static final Address<MessageStore.Delete, Message> MESSAGE_DELETE = new Address<>("sb.messages.delete");
 
   // --- topics (published on the node; the cluster bridge carries them between nodes) ----------
   /** Sessions that ended: their access tokens stop working and their sockets close. */
   public static final Address<SessionsRevoked, Void> SESSIONS_REVOKED = new Address<>("sb.topic.sessions-revoked");
   /** Group membership or group permissions changed; userId null means "anyone". */
   public static final Address<PermissionsChanged, Void> PERMISSIONS_CHANGED = new Address<>("sb.topic.permissions-changed");
+
+  /** Prefix of the per-conversation topics; see {@link #conversationTopic(String)}. */
+  public static final String CONVERSATION_TOPIC_PREFIX = "sb.topic.conversation.";
+
+  /** Events of one conversation, delivered to the node's sockets of that conversation. */
+  public static Address<ConversationEvent, Void> conversationTopic(String conversationId) {
+    return new Address<>(CONVERSATION_TOPIC_PREFIX + conversationId);
+  }
 }

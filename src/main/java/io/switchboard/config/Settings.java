@@ -80,9 +80,21 @@ public final class Settings {
   public static final Setting<String> ADMIN_PASSWORD = new Setting<>("admin.password", "SWITCHBOARD_ADMIN_PASSWORD", "",
       text(), "bootstrap admin password (unset = generated and printed once at first start)");
 
+  public static final Setting<Integer> RECALL_WINDOW_SECONDS = new Setting<>("messages.recallWindowSeconds",
+      "SWITCHBOARD_RECALL_WINDOW_SECONDS", "30", intRange(0, 86_400), "how long after sending a sender may recall a message");
+  public static final Setting<Integer> RATE_BURST = new Setting<>("messages.rateBurst", "SWITCHBOARD_RATE_BURST", "10",
+      intRange(1, 1_000_000), "messages one user may send to one conversation in a burst");
+  public static final Setting<Double> RATE_PER_SECOND = new Setting<>("messages.ratePerSecond", "SWITCHBOARD_RATE_PER_SECOND", "5",
+      positiveDouble(), "sustained messages per second one user may send to one conversation");
+  public static final Setting<Integer> WS_PING_SECONDS = new Setting<>("ws.pingSeconds", "SWITCHBOARD_WS_PING_SECONDS", "25",
+      intRange(1, 3600), "a socket silent this long is pinged; one silent for twice as long is closed");
+  public static final Setting<Integer> WS_OUTBOX_BYTES = new Setting<>("ws.outboxBytes", "SWITCHBOARD_WS_OUTBOX_BYTES", "1048576",
+      intRange(1024, 1 << 30), "outbound bytes queued for one socket past which it is closed as a slow reader (1013)");
+
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_INSTANCES,
       HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
       CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,
-      WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD);
+      WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD, RECALL_WINDOW_SECONDS, RATE_BURST, RATE_PER_SECOND,
+      WS_PING_SECONDS, WS_OUTBOX_BYTES);
 }

@@ -13,8 +13,9 @@ import io.vertx.core.VerticleBase;
 
 /**
  * Owns what is per node in the real-time path: the link to the other nodes, the node's view of
- * ended sessions and changed permissions (applied to the node-wide caches), and the sockets'
- * subscriptions.
+ * ended sessions and changed permissions (applied to the node-wide caches), and the node's
+ * {@link Gateway}: broker, subscription table, presence and message operations used by the sockets
+ * of every event loop.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -39,6 +40,7 @@ public final class GatewayVerticle extends VerticleBase {
       }
     });
 
+    node.attachGateway(new Gateway(vertx, node.config(), new LocalBroker(vertx)));
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, e -> {
       e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()));
       node.permissions().invalidate(e.userId());

@@ -9,6 +9,10 @@ import io.switchboard.http.api.AuditApi;
 import io.switchboard.http.api.AuthApi;
 import io.switchboard.http.api.JobsAdminApi;
 import io.switchboard.http.api.MeApi;
+import io.switchboard.gateway.session.ChatHub;
+import io.switchboard.gateway.session.ChatUpgrade;
+import io.switchboard.http.api.ConversationsApi;
+import io.switchboard.http.api.MessagesApi;
 import io.switchboard.auth.TokenService;
 import io.switchboard.config.Settings;
 import io.switchboard.http.error.FailureHandler;
@@ -37,6 +41,8 @@ import java.util.stream.Collectors;
 public final class HttpVerticle extends VerticleBase {
 
   public static final String CONTRACT = "openapi.yaml";
+  /** SPEC §5: larger frames (or messages) close the socket with 1009. */
+  static final int MAX_WEBSOCKET_FRAME = 65_536;
 
   private final NodeContext node;
   private HttpServer server;
@@ -77,6 +83,7 @@ public final class HttpVerticle extends VerticleBase {
     requireEveryOperationBound(builder, guards);
 
     Router router = builder.createRouter();
+    router.get(ChatUpgrade.PATH).handler(new ChatUpgrade(authenticator, new ChatHub(vertx, node.gateway())));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
     router.get("/media/:id").handler(new MediaRoute(vertx));
     router.get("/docs").handler(ctx -> {
@@ -107,7 +114,9 @@ public final class HttpVerticle extends VerticleBase {
         new MeApi(vertx, hasher),
         new AdminUsersApi(vertx, node, hasher),
         new AdminGroupsApi(vertx, node),
-        new AuditApi(vertx));
+        new AuditApi(vertx),
+        new ConversationsApi(vertx, node.gateway()),
+        new MessagesApi(vertx, node.gateway()));
   }
 
   /** An operation without a handler would silently answer 503; refuse to start instead. */
@@ -129,7 +138,10 @@ public final class HttpVerticle extends VerticleBase {
         // -1 shares one random port between the instances of this verticle (tests use port 0)
         .setPort(port == 0 ? -1 : port)
         .setCompressionSupported(false)
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true)
+        .setWebSocketSubProtocols(List.of(ChatUpgrade.SUBPROTOCOL))
+        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
+        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME);
     return vertx.createHttpServer(options)
         .requestHandler(router)
         .listen()

@@ -11,6 +11,8 @@ import io.switchboard.persistence.store.JobStore;
 import io.switchboard.persistence.store.ScheduleStore;
 import io.switchboard.persistence.store.GroupStore;
 import io.switchboard.persistence.store.MediaStore;
+import io.switchboard.persistence.store.ConversationStore;
+import io.switchboard.persistence.store.MessageStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import io.vertx.core.Future;
@@ -96,6 +98,23 @@ public final class PersistenceVerticle extends VerticleBase {
     MediaStore media = new MediaStore(pool);
     Bus.consume(vertx, Addresses.MEDIA_CREATE, media::create);
     Bus.consume(vertx, Addresses.MEDIA_GET, media::get);
+    ConversationStore conversations = new ConversationStore(pool);
+    Bus.consume(vertx, Addresses.CONVERSATION_CREATE, conversations::create);
+    Bus.consume(vertx, Addresses.CONVERSATION_LOOKUP, conversations::lookup);
+    Bus.consume(vertx, Addresses.CONVERSATION_LAST_SEQ, conversations::lastSeq);
+    Bus.consume(vertx, Addresses.CONVERSATION_PARTICIPANTS, conversations::participants);
+    Bus.consume(vertx, Addresses.CONVERSATION_MINE, conversations::mine);
+    Bus.consume(vertx, Addresses.CONVERSATION_PUBLIC_ROOMS, conversations::rooms);
+    Bus.consume(vertx, Addresses.PARTICIPANT_ADD, conversations::add);
+    Bus.consume(vertx, Addresses.PARTICIPANT_REMOVE, conversations::remove);
+    Bus.consume(vertx, Addresses.CONVERSATION_UPDATE, conversations::update);
+    Bus.consume(vertx, Addresses.CONVERSATION_MARK_READ, conversations::markRead);
+    MessageStore messages = new MessageStore(pool);
+    Bus.consume(vertx, Addresses.MESSAGE_SEND, messages::send);
+    Bus.consume(vertx, Addresses.MESSAGE_HISTORY, messages::history);
+    Bus.consume(vertx, Addresses.MESSAGE_RANGE, messages::range);
+    Bus.consume(vertx, Addresses.MESSAGE_RECALL, messages::recall);
+    Bus.consume(vertx, Addresses.MESSAGE_DELETE, messages::delete);
     return pool.query("SELECT 1").execute();
   }
 

@@ -1,0 +1,27 @@
+package io.switchboard.gateway;
+
+/**
+ * WebSocket close codes the server uses. Clients reconnect (with {@code since}) after 1001, 1011,
+ * 1012 and 1013; 1008 and 1009 mean the client misbehaved; 4401 means "sign in again"; 4403 means
+ * the caller may no longer use this conversation.
+ */
+public final class CloseCodes {
+
+  private CloseCodes() {
+  }
+
+  /** The socket stopped answering pings. */
+  public static final short GOING_AWAY = 1001;
+  /** Too many bad frames. */
+  public static final short POLICY_VIOLATION = 1008;
+  /** A frame or message over the size limit (closed by the WebSocket codec itself). */
+  public static final short TOO_BIG = 1009;
+  /** The server could not keep the socket's stream complete; reconnect with {@code since}. */
+  public static final short INTERNAL_ERROR = 1011;
+  /** The outbound queue passed its bound (slow reader); reconnect with {@code since}. */
+  public static final short TRY_AGAIN_LATER = 1013;
+  /** The session ended (logout, disabled user): sign in again. */
+  public static final short SESSION_ENDED = 4401;
+  /** Removed from the conversation (or left it). */
+  public static final short FORBIDDEN = 4403;
+}

@@ -1,0 +1,56 @@
+package io.switchboard.gateway;
+
+import io.switchboard.domain.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** Server → client frames of conversation sockets (SPEC §5), encoded as JSON text. */
+public final class Frames {
+
+  private Frames() {
+  }
+
+  public static final String PONG = new JsonObject().put("type", "pong").encode();
+
+  public static String welcome(String conversationId, long lastSeq, List<String> online) {
+    return new JsonObject().put("type", "welcome").put("conversationId", conversationId).put("lastSeq", lastSeq)
+        .put("online", new JsonArray(List.copyOf(online))).encode();
+  }
+
+  public static String message(Message m) {
+    return new JsonObject().put("type", "message").put("message", m.toJson()).encode();
+  }
+
+  public static String ack(String clientMsgId, long seq) {
+    return new JsonObject().put("type", "ack").put("clientMsgId", clientMsgId).put("seq", seq).encode();
+  }
+
+  public static String recalled(long seq) {
+    return new JsonObject().put("type", "recalled").put("seq", seq).encode();
+  }
+
+  public static String deleted(long seq) {
+    return new JsonObject().put("type", "deleted").put("seq", seq).encode();
+  }
+
+  public static String typing(String userId) {
+    return new JsonObject().put("type", "typing").put("userId", userId).encode();
+  }
+
+  public static String read(String userId, long seq) {
+    return new JsonObject().put("type", "read").put("userId", userId).put("seq", seq).encode();
+  }
+
+  public static String presence(String userId, boolean online) {
+    return new JsonObject().put("type", "presence").put("userId", userId).put("online", online).encode();
+  }
+
+  public static String error(String code, String message, Object ref) {
+    JsonObject json = new JsonObject().put("type", "error").put("code", code).put("message", message);
+    if (ref != null) {
+      json.put("ref", ref);
+    }
+    return json.encode();
+  }
+}

@@ -1,0 +1,32 @@
+package io.switchboard.gateway;
+
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.domain.event.ConversationEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/** A single node: events go straight to the node's local topic, so there is nothing to subscribe to. */
+public final class LocalBroker implements ClusterBroker {
+
+  private final Vertx vertx;
+
+  public LocalBroker(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @Override
+  public void publish(String conversationId, ConversationEvent event) {
+    Bus.publish(vertx, Addresses.conversationTopic(conversationId), event);
+  }
+
+  @Override
+  public Future<Void> subscribe(String conversationId) {
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> unsubscribe(String conversationId) {
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,83 @@
+package io.switchboard.gateway;
+
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.domain.Message;
+import io.switchboard.domain.event.ConversationEvent;
+import io.switchboard.domain.event.ConversationEvent.Type;
+import io.switchboard.error.ApiException;
+import io.switchboard.persistence.store.ConversationStore;
+import io.switchboard.persistence.store.MessageStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * The message operations shared by the HTTP API and the sockets: each is committed through the
+ * persistence verticle first, then announced once to the conversation through the broker.
+ */
+public final class Messaging {
+
+  public static final int MAX_TEXT = 4000;
+
+  private final Vertx vertx;
+  private final ClusterBroker broker;
+  private final RateLimiter limiter;
+  private final int recallWindowSeconds;
+
+  Messaging(Vertx vertx, ClusterBroker broker, RateLimiter limiter, int recallWindowSeconds) {
+    this.vertx = vertx;
+    this.broker = broker;
+    this.limiter = limiter;
+    this.recallWindowSeconds = recallWindowSeconds;
+  }
+
+  /** Stores a text message (rate limit, then slow mode and membership in the transaction) and delivers it. */
+  public Future<MessageStore.Sent> send(String userId, String conversationId, String text, String clientMsgId) {
+    if (text == null || text.isBlank()) {
+      return Future.failedFuture(ApiException.validation("text", "must not be empty"));
+    }
+    if (text.length() > MAX_TEXT) {
+      return Future.failedFuture(new ApiException(400, "too_long", "text is longer than " + MAX_TEXT + " characters"));
+    }
+    long wait = limiter.take(userId, conversationId, System.nanoTime());
+    if (wait > 0) {
+      return Future.failedFuture(ApiException.rateLimited(wait));
+    }
+    return Bus.request(vertx, Addresses.MESSAGE_SEND, new MessageStore.Send(conversationId, userId, text, clientMsgId))
+        .onSuccess(sent -> {
+          if (!sent.duplicate()) {
+            Message m = sent.message();
+            broker.publish(conversationId, new ConversationEvent(conversationId, Type.MESSAGE, m.seq(), userId, Frames.message(m)));
+          }
+        });
+  }
+
+  public Future<Message> recall(String userId, String conversationId, long seq) {
+    return Bus.request(vertx, Addresses.MESSAGE_RECALL, new MessageStore.Recall(conversationId, seq, userId, recallWindowSeconds))
+        .onSuccess(m -> broker.publish(conversationId, new ConversationEvent(conversationId, Type.RECALLED, 0, userId, Frames.recalled(seq))));
+  }
+
+  public Future<Message> delete(String userId, String conversationId, long seq, boolean moderator) {
+    return Bus.request(vertx, Addresses.MESSAGE_DELETE, new MessageStore.Delete(conversationId, seq, userId, moderator))
+        .onSuccess(m -> broker.publish(conversationId, new ConversationEvent(conversationId, Type.DELETED, 0, userId, Frames.deleted(seq))));
+  }
+
+  public Future<Long> markRead(String userId, String conversationId, long seq) {
+    return Bus.request(vertx, Addresses.CONVERSATION_MARK_READ, new ConversationStore.MarkRead(conversationId, userId, seq))
+        .onSuccess(marker -> broker.publish(conversationId,
+            new ConversationEvent(conversationId, Type.READ, 0, userId, Frames.read(userId, marker))));
+  }
+
+  public void typing(String userId, String conversationId) {
+    broker.publish(conversationId, new ConversationEvent(conversationId, Type.TYPING, 0, userId, Frames.typing(userId)));
+  }
+
+  public void presence(String userId, String conversationId, boolean online) {
+    broker.publish(conversationId, new ConversationEvent(conversationId, Type.PRESENCE, 0, userId, Frames.presence(userId, online)));
+  }
+
+  /** A participant was removed or left: their sockets of the conversation close. */
+  public void removed(String userId, String conversationId) {
+    broker.publish(conversationId, new ConversationEvent(conversationId, Type.REMOVED, 0, userId, null));
+  }
+}

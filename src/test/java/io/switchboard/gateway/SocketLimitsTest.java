@@ -1,0 +1,147 @@
+package io.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.testing.ChatClient;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.Users;
+import io.switchboard.testing.Users.Account;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Rate limits and slow mode on HTTP and sockets, and sockets closed by logout (4401) and removal (4403). */
+class SocketLimitsTest {
+
+  static TestNode node;
+  static Http http;
+  static Vertx vertx;
+  static WebSocketClient client;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "10", "SWITCHBOARD_RATE_PER_SECOND", "1"));
+    http = node.http();
+    vertx = Vertx.vertx();
+    client = ChatClient.client(vertx);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+    node.close();
+  }
+
+  static String group(Account owner, Account... others) {
+    JsonArray ids = new JsonArray();
+    for (Account a : others) {
+      ids.add(a.id());
+    }
+    return http.post("/api/conversations", new JsonObject().put("kind", "group").put("participants", ids), owner.token()).json().getString("id");
+  }
+
+  @Test
+  void httpSendsPastTheBurstAre429WithRetryAfter() {
+    Account ann = Users.register(http, "rate-http");
+    String id = group(ann);
+    for (int i = 0; i < 10; i++) {
+      assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "m" + i), ann.token()).status()).isEqualTo(201);
+    }
+    Http.Response refused = http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "one too many"), ann.token());
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.errorCode()).isEqualTo("rate_limited");
+    assertThat(Integer.parseInt(refused.header("Retry-After"))).isPositive();
+    // buckets are per conversation
+    String other = group(ann);
+    assertThat(http.post("/api/conversations/" + other + "/messages", new JsonObject().put("text", "elsewhere"), ann.token()).status()).isEqualTo(201);
+  }
+
+  @Test
+  void socketSendsPastTheBurstGetRateLimitedFrames() {
+    Account ann = Users.register(http, "rate-ws");
+    String id = group(ann);
+    try (ChatClient c = ChatClient.connect(client, node.port(), id, ann.token(), null)) {
+      c.next("welcome");
+      for (int i = 0; i < 12; i++) {
+        c.send(new JsonObject().put("type", "send").put("text", "m" + i).put("clientMsgId", "c" + i));
+      }
+      for (int i = 0; i < 10; i++) {
+        c.next("ack");
+      }
+      JsonObject refused = c.next("error");
+      assertThat(refused.getString("code")).isEqualTo("rate_limited");
+      assertThat(refused.getString("ref")).startsWith("c");
+      c.send(new JsonObject().put("type", "ping"));
+      c.next("pong");
+    }
+  }
+
+  @Test
+  void slowModeSpacesOneUsersMessages() {
+    Account ann = Users.register(http, "slow-owner");
+    Account bob = Users.register(http, "slow-bob");
+    String id = group(ann, bob);
+    assertThat(http.patch("/api/conversations/" + id, new JsonObject().put("slowModeSeconds", 60), ann.token()).status()).isEqualTo(200);
+    assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "first"), bob.token()).status()).isEqualTo(201);
+    Http.Response refused = http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "second"), bob.token());
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.errorCode()).isEqualTo("rate_limited");
+    assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 60);
+    // slow mode is per user
+    assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "mine"), ann.token()).status()).isEqualTo(201);
+    try (ChatClient c = ChatClient.connect(client, node.port(), id, bob.token(), null)) {
+      c.next("welcome");
+      c.send(new JsonObject().put("type", "send").put("text", "again"));
+      assertThat(c.next("error").getString("code")).isEqualTo("rate_limited");
+    }
+    assertThat(http.get("/api/conversations/" + id + "/messages", bob.token()).items()).hasSize(2);
+  }
+
+  @Test
+  void logoutClosesThatSessionsSocketsWith4401() {
+    Account first = Users.register(http, "twice");
+    Account second = Users.login(http, "twice", "password-twice");
+    String id = group(first);
+    try (ChatClient a = ChatClient.connect(client, node.port(), id, first.token(), null);
+        ChatClient b = ChatClient.connect(client, node.port(), id, second.token(), null)) {
+      a.next("welcome");
+      b.next("welcome");
+      assertThat(http.post("/api/auth/logout", new JsonObject(), first.token()).status()).isEqualTo(204);
+      assertThat(a.awaitClose()).isEqualTo((short) 4401);
+      b.send(new JsonObject().put("type", "ping"));
+      b.next("pong");
+      assertThat(b.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void removedOrLeavingParticipantsAreClosedWith4403() {
+    Account ann = Users.register(http, "remover");
+    Account bob = Users.register(http, "removed");
+    Account cid = Users.register(http, "leaver");
+    String id = group(ann, bob, cid);
+    try (ChatClient a = ChatClient.connect(client, node.port(), id, ann.token(), null);
+        ChatClient b = ChatClient.connect(client, node.port(), id, bob.token(), null);
+        ChatClient c = ChatClient.connect(client, node.port(), id, cid.token(), null)) {
+      a.next("welcome");
+      b.next("welcome");
+      c.next("welcome");
+      assertThat(http.delete("/api/conversations/" + id + "/participants/" + bob.id(), ann.token()).status()).isEqualTo(204);
+      assertThat(b.awaitClose()).isEqualTo((short) 4403);
+      assertThat(http.post("/api/conversations/" + id + "/leave", null, cid.token()).status()).isEqualTo(204);
+      assertThat(c.awaitClose()).isEqualTo((short) 4403);
+      assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "back?"), cid.token()).status()).isEqualTo(403);
+      assertThat(ChatClient.refusal(client, new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+          .setURI("/ws/chat/" + id + "?token=" + bob.token()))).isEqualTo(403);
+      a.send(new JsonObject().put("type", "send").put("text", "still here"));
+      assertThat(a.next("ack").getLong("seq")).isEqualTo(1);
+    }
+  }
+}
