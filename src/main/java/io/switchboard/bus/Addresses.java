@@ -13,6 +13,7 @@ import io.switchboard.domain.User;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
+import io.switchboard.persistence.store.RetentionStore;
 import io.switchboard.persistence.store.ScheduleStore;
 import io.switchboard.domain.Group;
 import io.switchboard.domain.Permission;
@@ -104,6 +105,8 @@ public final class Addresses {
   public static final Address<String, Job> JOB_RETRY = new Address<>("sb.jobs.retry");
   /** Jobs queued or running. */
   public static final Address<Void, Long> JOB_QUEUE_DEPTH = new Address<>("sb.jobs.depth");
+  /** One bounded batch of retention purging; answers the number of messages deleted. */
+  public static final Address<RetentionStore.Batch, Integer> RETENTION_PURGE = new Address<>("sb.retention.purge");
   /** Deletes finished jobs and schedule runs older than 7 days. */
   public static final Address<Void, Long> JOBS_PURGE = new Address<>("sb.jobs.purge");
   /** Creates a conversation; a second direct one of the same pair answers the first (created false). */

@@ -5,6 +5,7 @@ import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
+import io.switchboard.jobs.builtin.RetentionJob;
 import io.switchboard.jobs.builtin.WebhookJob;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,8 +32,9 @@ public final class JobsVerticle extends VerticleBase {
   }
 
   /** What each built-in schedule does; the answer is the outcome text shown by the schedules API. */
-  private Map<String, Supplier<Future<String>>> tasks() {
+  private Map<String, Supplier<Future<String>>> tasks(RetentionJob retention) {
     return Map.of(
+        "messages.retention", () -> retention.purge(null).map(n -> "ok: " + n + " messages purged"),
         "auth.purge", () -> Bus.request(vertx, Addresses.AUTH_PURGE, (Void) null).map(n -> "ok: " + n + " rows removed"),
         "jobs.purge", () -> Bus.request(vertx, Addresses.JOBS_PURGE, (Void) null).map(n -> "ok: " + n + " rows removed"));
   }
@@ -41,8 +43,11 @@ public final class JobsVerticle extends VerticleBase {
   public Future<?> start() {
     AppConfig config = node.config();
     client = WebClient.create(vertx, new WebClientOptions().setUserAgent("switchboard").setFollowRedirects(false));
-    Map<String, JobHandler> handlers = Map.of(WebhookJob.KIND, new WebhookJob(client, config.get(Settings.WEBHOOK_TIMEOUT_MILLIS)));
-    Scheduler scheduler = new Scheduler(vertx, node.nodeId(), tasks());
+    RetentionJob retention = new RetentionJob(vertx);
+    Map<String, JobHandler> handlers = Map.of(
+        WebhookJob.KIND, new WebhookJob(client, config.get(Settings.WEBHOOK_TIMEOUT_MILLIS)),
+        RetentionJob.KIND, retention);
+    Scheduler scheduler = new Scheduler(vertx, node.nodeId(), tasks(retention));
     JobRunner runner = new JobRunner(vertx, node.nodeId(), handlers, node.metrics(), config.get(Settings.JOBS_CONCURRENCY),
         config.get(Settings.JOBS_LEASE_SECONDS), config.get(Settings.JOBS_BACKOFF_MILLIS));
     vertx.setPeriodic(config.get(Settings.JOBS_POLL_MILLIS), id -> {

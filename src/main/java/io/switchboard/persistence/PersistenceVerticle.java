@@ -8,6 +8,7 @@ import io.switchboard.config.Settings;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
+import io.switchboard.persistence.store.RetentionStore;
 import io.switchboard.persistence.store.ScheduleStore;
 import io.switchboard.persistence.store.GroupStore;
 import io.switchboard.persistence.store.MediaStore;
@@ -87,6 +88,8 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.JOB_RETRY, jobs::retry);
     Bus.consume(vertx, Addresses.JOB_QUEUE_DEPTH, v -> jobs.depth());
     Bus.consume(vertx, Addresses.JOBS_PURGE, v -> jobs.purge());
+    RetentionStore retention = new RetentionStore(pool);
+    Bus.consume(vertx, Addresses.RETENTION_PURGE, retention::purge);
     GroupStore groups = new GroupStore(pool);
     Bus.consume(vertx, Addresses.GROUP_LIST, groups::list);
     Bus.consume(vertx, Addresses.GROUP_GET, groups::get);

@@ -10,6 +10,7 @@ import io.switchboard.error.ApiException;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiModule;
 import io.switchboard.jobs.Timing;
+import io.switchboard.jobs.builtin.RetentionJob;
 import io.switchboard.jobs.builtin.WebhookJob;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.JobStore;
@@ -27,7 +28,7 @@ import java.util.Set;
 /** Schedules and background jobs for operators ({@code jobs.manage}; SPEC §8). */
 public final class JobsAdminApi implements ApiModule {
 
-  private static final Set<String> ENQUEUABLE = Set.of(WebhookJob.KIND);
+  private static final Set<String> ENQUEUABLE = Set.of(WebhookJob.KIND, RetentionJob.KIND);
   private final Vertx vertx;
   private final int maxAttempts;
 
@@ -97,7 +98,7 @@ public final class JobsAdminApi implements ApiModule {
       ctx.fail(ApiException.validation("kind", "unknown job kind; known: " + ENQUEUABLE));
       return;
     }
-    String problem = WebhookJob.invalid(payload);
+    String problem = kind.equals(WebhookJob.KIND) ? WebhookJob.invalid(payload) : null;
     if (problem != null) {
       ctx.fail(ApiException.validation(problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2)));
       return;
