@@ -34,13 +34,17 @@ public final class GatewayVerticle extends VerticleBase {
     link = config.isSet(Settings.REDIS_URL) ? new RedisLink(vertx, config.get(Settings.REDIS_URL)) : new LocalLink();
     node.clusterLink(link);
     NodeEvents nodeEvents = new NodeEvents(vertx, link, prefix + "node", node.nodeId());
+    RedisBroker redisBroker = link.clustered() ? new RedisBroker(vertx, link, prefix, node.nodeId()) : null;
     link.onMessage((channel, payload) -> {
       if (channel.equals(nodeEvents.channel())) {
         nodeEvents.received(payload);
+      } else if (redisBroker != null && redisBroker.owns(channel)) {
+        redisBroker.received(channel, payload);
       }
     });
 
-    node.attachGateway(new Gateway(vertx, node.config(), new LocalBroker(vertx)));
+    ClusterBroker broker = redisBroker != null ? redisBroker : new LocalBroker(vertx);
+    node.attachGateway(new Gateway(vertx, node.config(), broker));
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, e -> {
       e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()));
       node.permissions().invalidate(e.userId());
