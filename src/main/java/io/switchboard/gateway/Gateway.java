@@ -22,14 +22,15 @@ public final class Gateway {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
   private final ClusterBroker broker;
-  private final Presence presence = new Presence();
+  private final PresenceRegistry presence;
   private final Messaging messaging;
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final int pingSeconds;
   private final int outboxBytes;
 
-  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker) {
+  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence) {
     this.broker = broker;
+    this.presence = presence;
     this.messaging = new Messaging(vertx, broker,
         new RateLimiter(config.get(Settings.RATE_BURST), config.get(Settings.RATE_PER_SECOND)),
         config.get(Settings.RECALL_WINDOW_SECONDS));
@@ -41,7 +42,7 @@ public final class Gateway {
     return messaging;
   }
 
-  public Presence presence() {
+  public PresenceRegistry presence() {
     return presence;
   }
 

@@ -22,6 +22,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long PURGE_EVERY_MS = 60_000;
   private final NodeContext node;
   private ClusterLink link;
+  private RedisPresence redisPresence;
 
   public GatewayVerticle(NodeContext node) {
     this.node = node;
@@ -44,7 +45,23 @@ public final class GatewayVerticle extends VerticleBase {
     });
 
     ClusterBroker broker = redisBroker != null ? redisBroker : new LocalBroker(vertx);
-    node.attachGateway(new Gateway(vertx, node.config(), broker));
+    PresenceRegistry presence;
+    if (link instanceof RedisLink redisLink) {
+      int beat = config.get(Settings.PRESENCE_HEARTBEAT_SECONDS);
+      redisPresence = new RedisPresence(redisLink, prefix, node.nodeId(), beat);
+      presence = redisPresence;
+    } else {
+      presence = new LocalPresence();
+    }
+    Gateway gateway = new Gateway(vertx, node.config(), broker, presence);
+    node.attachGateway(gateway);
+    if (redisPresence != null) {
+      RedisPresence cluster = redisPresence;
+      cluster.onWentOffline((conversationId, userId) -> gateway.messaging().presence(userId, conversationId, false));
+      cluster.heartbeat(gateway.heldConversations());
+      vertx.setPeriodic(config.get(Settings.PRESENCE_HEARTBEAT_SECONDS) * 1000L, id -> cluster.heartbeat(gateway.heldConversations()));
+      link.onReconnect(cluster::reregister);
+    }
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, e -> {
       e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()));
       node.permissions().invalidate(e.userId());
@@ -60,6 +77,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return link == null ? Future.succeededFuture() : link.stop();
+    Future<Void> presence = redisPresence == null ? Future.succeededFuture() : redisPresence.stop();
+    return presence.transform(x -> link == null ? Future.succeededFuture() : link.stop());
   }
 }

@@ -3,6 +3,7 @@ package io.switchboard.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.gateway.CloseCodes;
+import io.switchboard.testing.Accounts;
 import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
@@ -133,6 +134,68 @@ class ClusterChatTest {
       assertThat(read.getString("userId")).isEqualTo(x.id());
       assertThat(read.getLong("seq")).isEqualTo(seq);
     }
+  }
+
+  @Test
+  void presenceIsClusterWide() {
+    String admin = Accounts.adminToken(a.http());
+    String name = "lobby" + names.incrementAndGet();
+    Http.Response created = a.http().post("/api/conversations",
+        new JsonObject().put("kind", "room").put("name", name).put("title", "Lobby").put("public", true), admin);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = created.json().getString("id");
+    Account x = user("x");
+    Account y = user("y");
+    Account z = user("z");
+    for (Account u : List.of(x, y, z)) {
+      assertThat(a.http().post("/api/conversations/" + id + "/join", new JsonObject(), u.token()).status()).isEqualTo(204);
+    }
+    try (ChatClient zOnB = ChatClient.connect(client, b.port(), id, z.token(), null);
+        ChatClient xOnA = ChatClient.connect(client, a.port(), id, x.token(), null)) {
+      assertThat(zOnB.next("welcome").getJsonArray("online").getList()).containsExactly(z.id());
+      assertThat(xOnA.next("welcome").getJsonArray("online").getList()).containsExactlyInAnyOrder(x.id(), z.id());
+      assertThat(presenceOf(zOnB, x)).isEqualTo(presence(x, true));
+
+      ChatClient yOnB = ChatClient.connect(client, b.port(), id, y.token(), null);
+      assertThat(yOnB.next("welcome").getJsonArray("online").getList()).containsExactlyInAnyOrder(x.id(), y.id(), z.id());
+      assertThat(presenceOf(xOnA, y)).isEqualTo(presence(y, true));
+      assertThat(onlineCount(a, id, x.token())).isEqualTo(3);
+      assertThat(onlineCount(b, id, x.token())).isEqualTo(3);
+
+      // a second socket of y on node A is no edge; closing the first one is none either
+      ChatClient yOnA = ChatClient.connect(client, a.port(), id, y.token(), null);
+      yOnA.next("welcome");
+      yOnB.close();
+      yOnA.close();
+      assertThat(presenceOf(xOnA, y)).isEqualTo(presence(y, false));
+      assertThat(presenceOf(zOnB, y)).isEqualTo(presence(y, true));
+      assertThat(presenceOf(zOnB, y)).isEqualTo(presence(y, false));
+      assertNoMorePresence(xOnA, y);
+      Wait.until(Duration.ofSeconds(5), "online counts back to 2", () -> onlineCount(a, id, x.token()) == 2
+          && onlineCount(b, id, x.token()) == 2);
+      JsonObject details = b.http().get("/api/conversations/" + id, z.token()).json();
+      assertThat(details.getJsonArray("online").getList()).containsExactlyInAnyOrder(x.id(), z.id());
+    }
+  }
+
+  static JsonObject presenceOf(ChatClient socket, Account who) {
+    return socket.next(f -> "presence".equals(f.getString("type")) && who.id().equals(f.getString("userId")), "presence of " + who.username());
+  }
+
+  static void assertNoMorePresence(ChatClient socket, Account who) {
+    socket.send(new JsonObject().put("type", "ping"));
+    assertThat(socket.next(f -> "presence".equals(f.getString("type")) && who.id().equals(f.getString("userId"))
+        || "pong".equals(f.getString("type")), "pong").getString("type"))
+        .as("no further presence").isEqualTo("pong");
+  }
+
+  static JsonObject presence(Account who, boolean online) {
+    return new JsonObject().put("type", "presence").put("userId", who.id()).put("online", online);
+  }
+
+  static int onlineCount(TestNode node, String roomId, String token) {
+    return node.http().get("/api/rooms?limit=200", token).items().stream().map(o -> (JsonObject) o)
+        .filter(r -> r.getString("id").equals(roomId)).findFirst().orElseThrow().getInteger("onlineCount");
   }
 
   @Test
