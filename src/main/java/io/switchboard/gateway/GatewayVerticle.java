@@ -8,6 +8,7 @@ import io.switchboard.cluster.LocalLink;
 import io.switchboard.cluster.NodeEvents;
 import io.switchboard.cluster.RedisLink;
 import io.switchboard.config.Settings;
+import io.switchboard.domain.event.LinkRestored;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
@@ -60,8 +61,13 @@ public final class GatewayVerticle extends VerticleBase {
       cluster.onWentOffline((conversationId, userId) -> gateway.messaging().presence(userId, conversationId, false));
       cluster.heartbeat(gateway.heldConversations());
       vertx.setPeriodic(config.get(Settings.PRESENCE_HEARTBEAT_SECONDS) * 1000L, id -> cluster.heartbeat(gateway.heldConversations()));
-      link.onReconnect(cluster::reregister);
     }
+    link.onReconnect(() -> {
+      Bus.publish(vertx, Addresses.LINK_RESTORED, new LinkRestored(System.currentTimeMillis()));
+      if (redisPresence != null) {
+        redisPresence.reregister();
+      }
+    });
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, e -> {
       e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()));
       node.permissions().invalidate(e.userId());
