@@ -76,6 +76,8 @@ final class ChatSocket {
     ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> closed());
+    // the node is stopping: what is queued is written first, then the close frame
+    ws.shutdownHandler(v -> close(CloseCodes.SERVICE_RESTART, "service restart"));
     hub.join(this).compose(this::welcome).onFailure(e -> close(CloseCodes.INTERNAL_ERROR, "reconnect later"));
   }
 
