@@ -150,9 +150,9 @@ class ClusterChatTest {
     for (Account u : List.of(x, y, z)) {
       assertThat(a.http().post("/api/conversations/" + id + "/join", new JsonObject(), u.token()).status()).isEqualTo(204);
     }
-    try (ChatClient zOnB = ChatClient.connect(client, b.port(), id, z.token(), null);
-        ChatClient xOnA = ChatClient.connect(client, a.port(), id, x.token(), null)) {
+    try (ChatClient zOnB = ChatClient.connect(client, b.port(), id, z.token(), null)) {
       assertThat(zOnB.next("welcome").getJsonArray("online").getList()).containsExactly(z.id());
+      ChatClient xOnA = ChatClient.connect(client, a.port(), id, x.token(), null);
       assertThat(xOnA.next("welcome").getJsonArray("online").getList()).containsExactlyInAnyOrder(x.id(), z.id());
       assertThat(presenceOf(zOnB, x)).isEqualTo(presence(x, true));
 
@@ -175,6 +175,7 @@ class ClusterChatTest {
           && onlineCount(b, id, x.token()) == 2);
       JsonObject details = b.http().get("/api/conversations/" + id, z.token()).json();
       assertThat(details.getJsonArray("online").getList()).containsExactlyInAnyOrder(x.id(), z.id());
+      xOnA.close();
     }
   }
 
