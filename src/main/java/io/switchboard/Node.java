@@ -18,7 +18,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +36,14 @@ public final class Node {
   private final Vertx vertx;
   private final NodeContext context;
   private final EmbeddedDatabase embedded;
+  /** Deployment ids in start order (HTTP last). */
+  private final List<String> deployments;
 
-  private Node(Vertx vertx, NodeContext context, EmbeddedDatabase embedded) {
+  private Node(Vertx vertx, NodeContext context, EmbeddedDatabase embedded, List<String> deployments) {
     this.vertx = vertx;
     this.context = context;
     this.embedded = embedded;
+    this.deployments = deployments;
   }
 
   public static Future<Node> start(AppConfig config) {
@@ -52,18 +57,29 @@ public final class Node {
     Bus.install(vertx);
     NodeContext context = new NodeContext(resolved);
     EmbeddedDatabase[] embedded = new EmbeddedDatabase[1];
+    List<String> deployments = new ArrayList<>();
     return database(vertx, resolved, embedded)
         .compose(url -> vertx.executeBlocking(() -> {
           Migrations.migrate(url);
           return url;
         }))
         .compose(url -> vertx.deployVerticle(new PersistenceVerticle(context, url)))
-        .compose(id -> vertx.deployVerticle(new JobsVerticle(context)))
-        .compose(id -> vertx.deployVerticle(new GatewayVerticle(context)))
-        .compose(id -> Bootstrap.ensureAdmin(vertx, resolved))
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new JobsVerticle(context));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return vertx.deployVerticle(new GatewayVerticle(context));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return Bootstrap.ensureAdmin(vertx, resolved);
+        })
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(context), new DeploymentOptions().setInstances(httpInstances(resolved))))
         .map(id -> {
-          Node node = new Node(vertx, context, embedded[0]);
+          deployments.add(id);
+          Node node = new Node(vertx, context, embedded[0], deployments);
           log.atInfo().addKeyValue("node", resolved.nodeId()).addKeyValue("port", node.port()).log("switchboard ready");
           return node;
         })
@@ -113,8 +129,18 @@ public final class Node {
     return context;
   }
 
+  /**
+   * Graceful stop: undeploys in reverse start order, so the HTTP verticles go first (no new
+   * connections; sockets flush and close with 1012), then gateway, jobs and persistence; then Vert.x.
+   */
   public Future<Void> stop() {
-    return vertx.close().transform(x -> closeEmbedded(null, embedded));
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deployments.size() - 1; i >= 0; i--) {
+      String id = deployments.get(i);
+      chain = chain.transform(x -> vertx.undeploy(id)
+          .onFailure(e -> log.atWarn().addKeyValue("deployment", id).setCause(e).log("undeploy failed")));
+    }
+    return chain.transform(x -> vertx.close()).transform(x -> closeEmbedded(null, embedded));
   }
 
   private static Future<Void> closeEmbedded(Vertx unused, EmbeddedDatabase db) {

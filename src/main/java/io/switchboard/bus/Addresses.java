@@ -4,6 +4,7 @@ import io.switchboard.auth.Grants;
 import io.switchboard.domain.Conversation;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
+import io.switchboard.domain.event.LinkRestored;
 import io.switchboard.domain.event.PermissionsChanged;
 import io.switchboard.domain.event.SessionsRevoked;
 import io.switchboard.domain.Job;
@@ -139,6 +140,9 @@ public final class Addresses {
   public static final Address<SessionsRevoked, Void> SESSIONS_REVOKED = new Address<>("sb.topic.sessions-revoked");
   /** Group membership or group permissions changed; userId null means "anyone". */
   public static final Address<PermissionsChanged, Void> PERMISSIONS_CHANGED = new Address<>("sb.topic.permissions-changed");
+
+  /** The cluster link is back after an outage: hubs catch up from Postgres. */
+  public static final Address<LinkRestored, Void> LINK_RESTORED = new Address<>("sb.topic.link-restored");
 
   /** Prefix of the per-conversation topics; see {@link #conversationTopic(String)}. */
   public static final String CONVERSATION_TOPIC_PREFIX = "sb.topic.conversation.";

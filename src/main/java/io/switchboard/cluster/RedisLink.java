@@ -1,6 +1,8 @@
 package io.switchboard.cluster;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -10,9 +12,11 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +25,24 @@ import org.slf4j.LoggerFactory;
  * When the subscriber connection is lost the link reports down, reconnects with capped exponential
  * backoff (100 ms doubling to 10 s, forever), restores every subscription and then tells
  * {@link #onReconnect} listeners so that they can fill what was missed from Postgres.
- * Runs on the event loop of the verticle that owns it.
+ *
+ * <p>Publishes go out in order on one dedicated connection (pipelined), so that events of one
+ * conversation usually arrive in seq order and receivers rarely need to read a gap from Postgres.
+ * While that connection is down, publishes wait in a bounded queue and go out once it is back.
+ *
+ * <p>Everything runs on the event loop of the verticle that created the link; calls from other
+ * event loops hop onto it, and the futures they get back complete on their own event loop.
  */
 public final class RedisLink implements ClusterLink {
 
   private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 10_000;
+  /** Publishes kept while the publish connection is down; older ones are dropped past this. */
+  private static final int MAX_PENDING = 10_000;
 
   private final Vertx vertx;
+  private final Context context;
   private final Redis publisher;
   private final Redis subscriberFactory;
   private final Set<String> channels = new HashSet<>();
@@ -40,9 +53,14 @@ public final class RedisLink implements ClusterLink {
   private boolean stopped;
   private boolean everUp;
   private long backoff = MIN_BACKOFF_MS;
+  private final ArrayDeque<Request> pending = new ArrayDeque<>();
+  private RedisConnection publishing;
+  private boolean publishConnecting;
+  private long droppedPublishes;
 
   public RedisLink(Vertx vertx, String url) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(10_000)
         .setMaxWaitingHandlers(100_000);
     this.publisher = Redis.createClient(vertx, options);
@@ -124,29 +142,124 @@ public final class RedisLink implements ClusterLink {
 
   @Override
   public void publish(String channel, Buffer payload) {
-    publisher.send(Request.cmd(Command.PUBLISH).arg(channel).arg(payload))
-        .onFailure(e -> log.atDebug().addKeyValue("channel", channel).addKeyValue("error", e.getMessage()).log("publish failed"));
+    Request request = Request.cmd(Command.PUBLISH).arg(channel).arg(payload);
+    if (Vertx.currentContext() == context) {
+      enqueue(request);
+    } else {
+      context.runOnContext(v -> enqueue(request));
+    }
+  }
+
+  private void enqueue(Request request) {
+    if (stopped) {
+      return;
+    }
+    pending.add(request);
+    if (pending.size() > MAX_PENDING) {
+      pending.poll();
+      if (droppedPublishes++ % 1000 == 0) {
+        log.atWarn().addKeyValue("dropped", droppedPublishes).log("redis publish queue full; oldest publishes dropped");
+      }
+    }
+    flush();
+  }
+
+  private void flush() {
+    if (publishing == null) {
+      connectPublisher();
+      return;
+    }
+    RedisConnection conn = publishing;
+    while (!pending.isEmpty()) {
+      Request request = pending.poll();
+      conn.send(request).onFailure(e -> {
+        // not known to have reached Redis: send it again once a connection is back (receivers drop duplicates)
+        pending.addFirst(request);
+        dropPublisher(conn, e.getMessage());
+      });
+    }
+  }
+
+  private void connectPublisher() {
+    if (publishConnecting || stopped) {
+      return;
+    }
+    publishConnecting = true;
+    publisher.connect().onComplete(ar -> {
+      publishConnecting = false;
+      if (ar.failed()) {
+        log.atDebug().addKeyValue("error", ar.cause().getMessage()).log("redis publish connection failed");
+        vertx.setTimer(Math.max(MIN_BACKOFF_MS, backoff), id -> {
+          if (!pending.isEmpty()) {
+            flush();
+          }
+        });
+        return;
+      }
+      RedisConnection conn = ar.result();
+      if (stopped) {
+        conn.close();
+        return;
+      }
+      publishing = conn;
+      conn.exceptionHandler(e -> dropPublisher(conn, e.getMessage()));
+      conn.endHandler(v -> dropPublisher(conn, "connection closed"));
+      flush();
+    });
+  }
+
+  private void dropPublisher(RedisConnection conn, String why) {
+    if (publishing != conn) {
+      return;
+    }
+    publishing = null;
+    log.atDebug().addKeyValue("reason", why).log("redis publish connection lost");
+    conn.close();
+    if (!pending.isEmpty()) {
+      vertx.setTimer(MIN_BACKOFF_MS, id -> flush());
+    }
   }
 
   @Override
   public Future<Void> subscribe(String channel) {
-    if (!channels.add(channel) || subscriber == null) {
-      return Future.succeededFuture();
-    }
-    return subscriber.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).mapEmpty();
+    return onLink(() -> {
+      if (!channels.add(channel) || subscriber == null) {
+        return Future.succeededFuture();
+      }
+      return subscriber.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).mapEmpty();
+    });
   }
 
   @Override
   public Future<Void> unsubscribe(String channel) {
-    if (!channels.remove(channel) || subscriber == null) {
-      return Future.succeededFuture();
-    }
-    return subscriber.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel)).mapEmpty();
+    return onLink(() -> {
+      if (!channels.remove(channel) || subscriber == null) {
+        return Future.succeededFuture();
+      }
+      return subscriber.send(Request.cmd(Command.UNSUBSCRIBE).arg(channel)).mapEmpty();
+    });
   }
 
   /** Runs a command on the pooled client (presence keys and the like). */
   public Future<Response> send(Request request) {
-    return publisher.send(request);
+    return onLink(() -> publisher.send(request));
+  }
+
+  /** Runs {@code action} on the link's event loop; the answer completes on the caller's event loop. */
+  private <T> Future<T> onLink(Supplier<Future<T>> action) {
+    Context caller = Vertx.currentContext();
+    if (caller == context) {
+      return action.get();
+    }
+    Promise<T> answer = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(ar -> {
+      if (caller == null) {
+        answer.handle(ar);
+      } else {
+        caller.runOnContext(x -> answer.handle(ar));
+      }
+    }));
+    return answer.future();
   }
 
   @Override
@@ -161,10 +274,16 @@ public final class RedisLink implements ClusterLink {
 
   @Override
   public Future<Void> stop() {
-    stopped = true;
-    up = false;
-    RedisConnection conn = subscriber;
-    subscriber = null;
-    return Future.all(conn == null ? Future.succeededFuture() : conn.close(), publisher.close(), subscriberFactory.close()).mapEmpty();
+    return onLink(() -> {
+      stopped = true;
+      up = false;
+      RedisConnection conn = subscriber;
+      subscriber = null;
+      RedisConnection pub = publishing;
+      publishing = null;
+      pending.clear();
+      return Future.all(conn == null ? Future.succeededFuture() : conn.close(),
+          pub == null ? Future.succeededFuture() : pub.close(), publisher.close(), subscriberFactory.close()).mapEmpty();
+    });
   }
 }

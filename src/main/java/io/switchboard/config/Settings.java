@@ -44,6 +44,10 @@ public final class Settings {
   public static final Setting<String> REDIS_PREFIX = new Setting<>("redis.prefix", "SWITCHBOARD_REDIS_PREFIX", "switchboard:",
       text(), "prefix of every Redis channel and key (lets clusters share one Redis)");
 
+  public static final Setting<Integer> PRESENCE_HEARTBEAT_SECONDS = new Setting<>("presence.heartbeatSeconds",
+      "SWITCHBOARD_PRESENCE_HEARTBEAT_SECONDS", "5", intRange(1, 60),
+      "how often a clustered node refreshes its presence key (expires after three beats; a dead node's users stop counting then)");
+
   public static final Setting<String> JWT_SECRET = new Setting<>("jwt.secret", "SWITCHBOARD_JWT_SECRET", "",
       text(), "HS256 secret, at least 32 bytes in prod (unset in dev = generated and kept under data.dir)");
 
@@ -92,7 +96,7 @@ public final class Settings {
       intRange(1024, 1 << 30), "outbound bytes queued for one socket past which it is closed as a slow reader (1013)");
 
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_INSTANCES,
-      HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, JWT_SECRET,
+      HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
       CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,
       WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD, RECALL_WINDOW_SECONDS, RATE_BURST, RATE_PER_SECOND,

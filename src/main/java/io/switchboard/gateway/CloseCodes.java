@@ -18,6 +18,8 @@ public final class CloseCodes {
   public static final short TOO_BIG = 1009;
   /** The server could not keep the socket's stream complete; reconnect with {@code since}. */
   public static final short INTERNAL_ERROR = 1011;
+  /** The node is shutting down: reconnect (to another node) with {@code since}. */
+  public static final short SERVICE_RESTART = 1012;
   /** The outbound queue passed its bound (slow reader); reconnect with {@code since}. */
   public static final short TRY_AGAIN_LATER = 1013;
   /** The session ended (logout, disabled user): sign in again. */

@@ -2,9 +2,12 @@ package io.switchboard.gateway;
 
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,14 +22,15 @@ public final class Gateway {
   private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
   private final ClusterBroker broker;
-  private final Presence presence = new Presence();
+  private final PresenceRegistry presence;
   private final Messaging messaging;
-  private final Map<String, Integer> subscriptions = new ConcurrentHashMap<>();
+  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final int pingSeconds;
   private final int outboxBytes;
 
-  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker) {
+  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence) {
     this.broker = broker;
+    this.presence = presence;
     this.messaging = new Messaging(vertx, broker,
         new RateLimiter(config.get(Settings.RATE_BURST), config.get(Settings.RATE_PER_SECOND)),
         config.get(Settings.RECALL_WINDOW_SECONDS));
@@ -38,7 +42,7 @@ public final class Gateway {
     return messaging;
   }
 
-  public Presence presence() {
+  public PresenceRegistry presence() {
     return presence;
   }
 
@@ -50,17 +54,25 @@ public final class Gateway {
     return outboxBytes;
   }
 
-  /** An event loop's first socket of a conversation: the node subscribes if it is the node's first. */
+  /**
+   * An event loop's first socket of a conversation: the node subscribes if it is the node's first.
+   * Every caller waits for the broker subscription, so that what it reads afterwards (the last seq)
+   * is followed by every later event.
+   */
   public Future<Void> acquire(String conversationId) {
-    boolean[] first = new boolean[1];
-    subscriptions.compute(conversationId, (id, n) -> {
-      first[0] = n == null;
-      return n == null ? 1 : n + 1;
+    Subscription[] created = new Subscription[1];
+    Subscription sub = subscriptions.compute(conversationId, (id, s) -> {
+      if (s == null) {
+        created[0] = new Subscription();
+        return created[0];
+      }
+      s.holders++;
+      return s;
     });
-    if (!first[0]) {
-      return Future.succeededFuture();
+    if (created[0] != null) {
+      broker.subscribe(conversationId).onComplete(created[0].done);
     }
-    return broker.subscribe(conversationId).onFailure(e -> {
+    return onCallerContext(sub.done.future()).onFailure(e -> {
       release(conversationId);
       log.atWarn().addKeyValue("conversation", conversationId).setCause(e).log("broker subscribe failed");
     });
@@ -69,13 +81,40 @@ public final class Gateway {
   /** An event loop's last socket of a conversation closed: the node unsubscribes after its last. */
   public void release(String conversationId) {
     boolean[] last = new boolean[1];
-    subscriptions.computeIfPresent(conversationId, (id, n) -> {
-      last[0] = n == 1;
-      return n == 1 ? null : n - 1;
+    subscriptions.computeIfPresent(conversationId, (id, s) -> {
+      last[0] = --s.holders == 0;
+      return last[0] ? null : s;
     });
     if (last[0]) {
       broker.unsubscribe(conversationId)
           .onFailure(e -> log.atWarn().addKeyValue("conversation", conversationId).setCause(e).log("broker unsubscribe failed"));
     }
+  }
+
+  /** The subscription may complete on another event loop; hand the outcome back to the caller's. */
+  private static Future<Void> onCallerContext(Future<Void> future) {
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return future;
+    }
+    Promise<Void> answer = Promise.promise();
+    future.onComplete(ar -> {
+      if (Vertx.currentContext() == caller) {
+        answer.handle(ar);
+      } else {
+        caller.runOnContext(v -> answer.handle(ar));
+      }
+    });
+    return answer.future();
+  }
+
+  /** The conversations this node holds sockets of. */
+  public Set<String> heldConversations() {
+    return Set.copyOf(subscriptions.keySet());
+  }
+
+  private static final class Subscription {
+    int holders = 1;
+    final Promise<Void> done = Promise.promise();
   }
 }

@@ -8,6 +8,7 @@ import io.switchboard.cluster.LocalLink;
 import io.switchboard.cluster.NodeEvents;
 import io.switchboard.cluster.RedisLink;
 import io.switchboard.config.Settings;
+import io.switchboard.domain.event.LinkRestored;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 
@@ -22,6 +23,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long PURGE_EVERY_MS = 60_000;
   private final NodeContext node;
   private ClusterLink link;
+  private RedisPresence redisPresence;
 
   public GatewayVerticle(NodeContext node) {
     this.node = node;
@@ -34,13 +36,38 @@ public final class GatewayVerticle extends VerticleBase {
     link = config.isSet(Settings.REDIS_URL) ? new RedisLink(vertx, config.get(Settings.REDIS_URL)) : new LocalLink();
     node.clusterLink(link);
     NodeEvents nodeEvents = new NodeEvents(vertx, link, prefix + "node", node.nodeId());
+    RedisBroker redisBroker = link.clustered() ? new RedisBroker(vertx, link, prefix, node.nodeId()) : null;
     link.onMessage((channel, payload) -> {
       if (channel.equals(nodeEvents.channel())) {
         nodeEvents.received(payload);
+      } else if (redisBroker != null && redisBroker.owns(channel)) {
+        redisBroker.received(channel, payload);
       }
     });
 
-    node.attachGateway(new Gateway(vertx, node.config(), new LocalBroker(vertx)));
+    ClusterBroker broker = redisBroker != null ? redisBroker : new LocalBroker(vertx);
+    PresenceRegistry presence;
+    if (link instanceof RedisLink redisLink) {
+      int beat = config.get(Settings.PRESENCE_HEARTBEAT_SECONDS);
+      redisPresence = new RedisPresence(redisLink, prefix, node.nodeId(), beat);
+      presence = redisPresence;
+    } else {
+      presence = new LocalPresence();
+    }
+    Gateway gateway = new Gateway(vertx, node.config(), broker, presence);
+    node.attachGateway(gateway);
+    if (redisPresence != null) {
+      RedisPresence cluster = redisPresence;
+      cluster.onWentOffline((conversationId, userId) -> gateway.messaging().presence(userId, conversationId, false));
+      cluster.heartbeat(gateway.heldConversations());
+      vertx.setPeriodic(config.get(Settings.PRESENCE_HEARTBEAT_SECONDS) * 1000L, id -> cluster.heartbeat(gateway.heldConversations()));
+    }
+    link.onReconnect(() -> {
+      Bus.publish(vertx, Addresses.LINK_RESTORED, new LinkRestored(System.currentTimeMillis()));
+      if (redisPresence != null) {
+        redisPresence.reregister();
+      }
+    });
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, e -> {
       e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()));
       node.permissions().invalidate(e.userId());
@@ -56,6 +83,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return link == null ? Future.succeededFuture() : link.stop();
+    Future<Void> presence = redisPresence == null ? Future.succeededFuture() : redisPresence.stop();
+    return presence.transform(x -> link == null ? Future.succeededFuture() : link.stop());
   }
 }

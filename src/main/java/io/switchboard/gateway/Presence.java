@@ -36,6 +36,13 @@ public final class Presence {
     return users == null ? List.of() : List.copyOf(users.keySet());
   }
 
+  /** Every (conversation, users) pair with an open socket on this node. */
+  public Map<String, List<String>> snapshot() {
+    Map<String, List<String>> copy = new java.util.HashMap<>();
+    counts.forEach((c, users) -> copy.put(c, List.copyOf(users.keySet())));
+    return copy;
+  }
+
   public int onlineCount(String conversationId) {
     Map<String, Integer> users = counts.get(conversationId);
     return users == null ? 0 : users.size();

@@ -43,6 +43,8 @@ public final class HttpVerticle extends VerticleBase {
   public static final String CONTRACT = "openapi.yaml";
   /** SPEC §5: larger frames (or messages) close the socket with 1009. */
   static final int MAX_WEBSOCKET_FRAME = 65_536;
+  /** How long a stopping node waits for its connections to finish before closing them. */
+  static final long SHUTDOWN_GRACE_SECONDS = 10;
 
   private final NodeContext node;
   private HttpServer server;
@@ -151,8 +153,12 @@ public final class HttpVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Stops accepting, then asks every connection to finish: conversation sockets write what is queued
+   * and close with 1012 (clients reconnect elsewhere), requests in flight complete.
+   */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
   }
 }

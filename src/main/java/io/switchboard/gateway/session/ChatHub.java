@@ -43,6 +43,7 @@ public final class ChatHub {
     this.vertx = vertx;
     this.gateway = gateway;
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, this::revoked);
+    Bus.subscribe(vertx, Addresses.LINK_RESTORED, e -> catchUp());
     long pingMillis = gateway.pingSeconds() * 1000L;
     vertx.setPeriodic(Math.max(500, pingMillis / 2), id -> checkIdle(pingMillis));
   }
@@ -79,6 +80,14 @@ public final class ChatHub {
     }
   }
 
+  /**
+   * Events published while the cluster link was down are lost; every conversation this hub holds
+   * reads from Postgres what it has not dispatched yet, so that no socket misses a stored message.
+   */
+  public void catchUp() {
+    channels.values().forEach(Channel::catchUp);
+  }
+
   private void revoked(SessionsRevoked event) {
     for (ChatSocket s : List.copyOf(sockets)) {
       if (event.sessionIds().contains(s.sessionId())) {
@@ -103,6 +112,7 @@ public final class ChatHub {
     long last = -1;
     boolean busy = true;
     boolean acquired;
+    boolean catchUpPending;
 
     Channel(String id) {
       this.id = id;
@@ -146,13 +156,37 @@ public final class ChatHub {
       fillGap(event.seq() - 1);
     }
 
+    /** Dispatches every committed message above {@code last}; runs after whatever the channel is busy with. */
+    void catchUp() {
+      if (busy) {
+        catchUpPending = true;
+        return;
+      }
+      busy = true;
+      Bus.request(vertx, Addresses.CONVERSATION_LAST_SEQ, id).onComplete(ar -> {
+        if (ar.failed()) {
+          log.atWarn().addKeyValue("conversation", id).setCause(ar.cause()).log("cannot catch up; closing sockets");
+          closeAll();
+        } else if (ar.result() > last) {
+          fillGap(ar.result());
+        } else {
+          busy = false;
+          drain();
+        }
+      });
+    }
+
+    private void closeAll() {
+      for (ChatSocket s : List.copyOf(sockets)) {
+        s.close(CloseCodes.INTERNAL_ERROR, "reconnect with since");
+      }
+    }
+
     private void fillGap(long upTo) {
       Bus.request(vertx, Addresses.MESSAGE_RANGE, new MessageStore.Range(id, last, upTo, GAP_PAGE, false)).onComplete(ar -> {
         if (ar.failed() || ar.result().isEmpty()) {
           log.atWarn().addKeyValue("conversation", id).setCause(ar.cause()).log("cannot read missing messages; closing sockets");
-          for (ChatSocket s : List.copyOf(sockets)) {
-            s.close(CloseCodes.INTERNAL_ERROR, "reconnect with since");
-          }
+          closeAll();
           return;
         }
         for (Message m : ar.result()) {
@@ -175,6 +209,10 @@ public final class ChatHub {
     private void drain() {
       while (!busy && !waiting.isEmpty()) {
         accept(waiting.poll());
+      }
+      if (!busy && catchUpPending) {
+        catchUpPending = false;
+        catchUp();
       }
     }
 

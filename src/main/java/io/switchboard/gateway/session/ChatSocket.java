@@ -48,7 +48,8 @@ final class ChatSocket {
   private long lastSent;
   private long lastHeard = System.currentTimeMillis();
   private boolean closed;
-  private boolean counted;
+  /** Set once presence was told about this socket; its close is told only after that completed. */
+  private Future<Boolean> presenceOpened;
 
   ChatSocket(ServerWebSocket ws, ChatHub hub, Principal principal, Conversation conversation, boolean participant, Long since) {
     this.ws = ws;
@@ -75,6 +76,8 @@ final class ChatSocket {
     ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> closed());
+    // the node is stopping: what is queued is written first, then the close frame
+    ws.shutdownHandler(v -> close(CloseCodes.SERVICE_RESTART, "service restart"));
     hub.join(this).compose(this::welcome).onFailure(e -> close(CloseCodes.INTERNAL_ERROR, "reconnect later"));
   }
 
@@ -82,11 +85,23 @@ final class ChatSocket {
     if (closed) {
       return Future.succeededFuture();
     }
-    counted = true;
-    if (hub.gateway().presence().open(conversation.id(), principal.userId())) {
-      messaging.presence(principal.userId(), conversation.id(), true);
-    }
-    write(Frames.welcome(conversation.id(), base, hub.gateway().presence().online(conversation.id())));
+    String conversationId = conversation.id();
+    String userId = principal.userId();
+    presenceOpened = hub.gateway().presence().open(conversationId, userId).onSuccess(first -> {
+      if (first) {
+        messaging.presence(userId, conversationId, true);
+      }
+    });
+    return presenceOpened.compose(first -> hub.gateway().presence().online(conversationId)).compose(online -> {
+      if (closed) {
+        return Future.succeededFuture();
+      }
+      write(Frames.welcome(conversationId, base, online));
+      return afterWelcome(base);
+    });
+  }
+
+  private Future<Void> afterWelcome(long base) {
     lastSent = base;
     if (since == null) {
       return goLive();
@@ -295,8 +310,14 @@ final class ChatSocket {
     closed = true;
     buffered = null;
     hub.leave(this);
-    if (counted && hub.gateway().presence().close(conversation.id(), principal.userId())) {
-      messaging.presence(principal.userId(), conversation.id(), false);
+    if (presenceOpened != null) {
+      String conversationId = conversation.id();
+      String userId = principal.userId();
+      presenceOpened.onComplete(x -> hub.gateway().presence().close(conversationId, userId).onSuccess(last -> {
+        if (last) {
+          messaging.presence(userId, conversationId, false);
+        }
+      }));
     }
   }
 }

@@ -93,21 +93,27 @@ public final class ConversationsApi implements ApiModule {
   private void listMine(RoutingContext ctx) {
     Principal principal = Api.principal(ctx);
     var mine = new ConversationStore.Mine(principal.userId(), Api.query(ctx, "cursor"), Api.queryInt(ctx, "limit", 50));
-    Api.reply(ctx, 200, Bus.request(vertx, Addresses.CONVERSATION_MINE, mine), page -> page.toJson(s -> s.conversation().toJson()
-        .put("unread", s.unread())
-        .put("lastReadSeq", s.lastReadSeq())
-        .put("onlineCount", gateway.presence().onlineCount(s.conversation().id()))));
+    Future<JsonObject> result = Bus.request(vertx, Addresses.CONVERSATION_MINE, mine)
+        .compose(page -> gateway.presence().onlineCounts(page.items().stream().map(s -> s.conversation().id()).toList())
+            .map(online -> page.toJson(s -> s.conversation().toJson()
+                .put("unread", s.unread())
+                .put("lastReadSeq", s.lastReadSeq())
+                .put("onlineCount", online.getOrDefault(s.conversation().id(), 0)))));
+    Api.reply(ctx, 200, result, json -> json);
   }
 
   private void listRooms(RoutingContext ctx) {
     Api.principal(ctx);
     var rooms = new ConversationStore.Rooms(Api.query(ctx, "cursor"), Api.queryInt(ctx, "limit", 50));
-    Api.reply(ctx, 200, Bus.request(vertx, Addresses.CONVERSATION_PUBLIC_ROOMS, rooms), page -> page.toJson(r -> new JsonObject()
-        .put("id", r.conversation().id())
-        .put("name", r.conversation().name())
-        .put("title", r.conversation().title())
-        .put("participantCount", r.participants())
-        .put("onlineCount", gateway.presence().onlineCount(r.conversation().id()))));
+    Future<JsonObject> result = Bus.request(vertx, Addresses.CONVERSATION_PUBLIC_ROOMS, rooms)
+        .compose(page -> gateway.presence().onlineCounts(page.items().stream().map(r -> r.conversation().id()).toList())
+            .map(online -> page.toJson(r -> new JsonObject()
+                .put("id", r.conversation().id())
+                .put("name", r.conversation().name())
+                .put("title", r.conversation().title())
+                .put("participantCount", r.participants())
+                .put("onlineCount", online.getOrDefault(r.conversation().id(), 0)))));
+    Api.reply(ctx, 200, result, json -> json);
   }
 
   private void get(RoutingContext ctx) {
@@ -117,13 +123,15 @@ public final class ConversationsApi implements ApiModule {
   }
 
   private Future<JsonObject> details(Conversation c) {
-    return Bus.request(vertx, Addresses.CONVERSATION_PARTICIPANTS, c.id()).map(list -> {
+    return Future.all(Bus.request(vertx, Addresses.CONVERSATION_PARTICIPANTS, c.id()), gateway.presence().online(c.id())).map(all -> {
+      List<ConversationStore.Participant> list = all.resultAt(0);
+      List<String> online = all.resultAt(1);
       JsonArray people = new JsonArray();
       list.forEach(p -> people.add(new JsonObject().put("id", p.userId()).put("username", p.username())
           .put("displayName", p.displayName()).put("avatarUrl", p.avatarUrl())));
       return c.toJson().put("participants", people).put("participantCount", list.size())
-          .put("online", new JsonArray(gateway.presence().online(c.id())))
-          .put("onlineCount", gateway.presence().onlineCount(c.id()));
+          .put("online", new JsonArray(online))
+          .put("onlineCount", online.size());
     });
   }
 

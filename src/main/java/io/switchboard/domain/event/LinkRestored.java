@@ -1,0 +1,8 @@
+package io.switchboard.domain.event;
+
+/**
+ * The link to the other nodes came back after an outage: events published meanwhile may be lost, so
+ * every hub reads what it missed from Postgres.
+ */
+public record LinkRestored(long atEpochMillis) {
+}
