@@ -1,0 +1,328 @@
+package io.switchboard.bench;
+
+import io.switchboard.bench.LoadGenerator.Member;
+import io.switchboard.bench.LoadGenerator.Opened;
+import io.switchboard.bench.LoadGenerator.Result;
+import io.switchboard.testing.Http;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark of README's "Performance" section: {@code mvn -B -q -Pbench verify -DskipTests}.
+ * Starts Switchboard (and a bare Vert.x broadcast server for reference) as separate JVM processes on
+ * the server cores, drives them from this JVM on the other cores, and prints a table.
+ *
+ * <p>System properties: {@code bench.quick=true} shrinks every duration and step (a smoke run, not a
+ * measurement); {@code bench.scenarios=fanout,saturate,conns,cross,ceiling} picks scenarios;
+ * {@code bench.jfr=<file>} records a JFR profile of the single Switchboard node;
+ * {@code bench.serverJvmArgs} replaces the server JVM options; {@code bench.pin=false} disables taskset.
+ */
+public final class Benchmark {
+
+  static final int ROOMS = 20;
+  static final int MEMBERS = 10;
+  static final int SENDERS = 2;
+  static final double BASE_RATE = 5;
+  static final double STEP_FACTOR = 1.5;
+  static final double SLO_P99_MS = 100;
+  static final double SLO_DELIVERED = 0.999;
+
+  private final boolean quick = Boolean.getBoolean("bench.quick");
+  private final List<String> scenarios = Arrays.asList(System.getProperty("bench.scenarios", "fanout,saturate,conns,cross,ceiling").split(","));
+  private final String jfr = System.getProperty("bench.jfr", "");
+  private final List<String> serverJvm = Arrays.asList(System.getProperty("bench.serverJvmArgs", "-Xms256m -Xmx1g").trim().split("\\s+"));
+  private final Machine machine = new Machine(!"false".equals(System.getProperty("bench.pin")));
+  private final Table table = new Table();
+  private final List<String> details = new ArrayList<>();
+  private Backends backends;
+  private Result firstFailing;
+  private Result sbFirstFailing;
+  private Path logDir;
+
+  private final double fanoutSeconds = quick ? 4 : 20;
+  private final double warmupSeconds = quick ? 3 : 10;
+  private final double stepSeconds = quick ? 3 : 10;
+  private final int firstStep = quick ? 2 : 0;
+  private final int maxSteps = quick ? 4 : 14;
+  private final double drainSeconds = quick ? 3 : 5;
+  private final int[] connSteps = quick ? new int[] {500, 1000} : new int[] {1000, 5000, 10000, 19000};
+
+  public static void main(String[] args) throws Exception {
+    new Benchmark().run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    long started = System.nanoTime();
+    logDir = Files.createDirectories(Path.of("target", "bench"));
+    System.out.println("Switchboard benchmark" + (quick ? " (QUICK smoke run: durations and steps shrunk, not a measurement)" : ""));
+    String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+    machine.pinSelf();
+    backends = new Backends();
+    machine.pinServerSide("Postgres", "^postgres");
+    machine.pinServerSide("Redis", "redis-server");
+    Runtime.getRuntime().addShutdownHook(new Thread(machine::restore));
+    System.out.println(backends.describe());
+    machine.notes.forEach(n -> System.out.println("pinning: " + n));
+    System.out.println("server logs: " + logDir.toAbsolutePath());
+
+    Result fanout = null;
+    Result sbCapacity = null;
+    try {
+      Result[] single = scenarios.contains("fanout") || scenarios.contains("saturate") ? singleNode() : new Result[2];
+      fanout = single[0];
+      sbCapacity = single[1];
+      if (scenarios.contains("conns")) {
+        conns();
+      }
+      if (scenarios.contains("cross")) {
+        crossNode(fanout);
+      }
+      if (scenarios.contains("ceiling")) {
+        ceiling(sbCapacity);
+      }
+    } finally {
+      machine.restore();
+      backends.dropDatabases();
+    }
+    String loadAfter = Files.readString(Path.of("/proc/loadavg")).trim();
+
+    System.out.println();
+    System.out.println("Machine: " + machine.cores + " CPU(s) (nproc), " + Machine.javaVersion() + ", open-file limit "
+        + Machine.openFileLimit());
+    machine.notes.forEach(n -> System.out.println("  " + n));
+    System.out.println("  " + backends.describe());
+    System.out.println("  load average before " + loadBefore + ", after " + loadAfter + " (other work on the machine shows here)");
+    System.out.printf("  %d rooms x %d members (every member a socket, senders included), %d senders per room; SLO p99 <= %.0f ms, >= %.1f %% delivered, no errors%n",
+        ROOMS, MEMBERS, SENDERS, SLO_P99_MS, SLO_DELIVERED * 100);
+    System.out.printf("  total time %.0f s%s%n", (System.nanoTime() - started) / 1e9, quick ? " (quick smoke run)" : "");
+    System.out.println();
+    System.out.print(table.render());
+    if (!details.isEmpty()) {
+      System.out.println();
+      details.forEach(System.out::println);
+    }
+  }
+
+  // ---------------------------------------------------------------- topology
+
+  /** Every room's members: {@code MEMBERS} sockets, the first {@code SENDERS} of them sending. */
+  private static List<Member> fanoutMembers(List<String> roomRefs, List<String> tokens, int senderPort, int readerPort,
+      boolean measureSenders) {
+    List<Member> members = new ArrayList<>();
+    for (int r = 0; r < roomRefs.size(); r++) {
+      for (int m = 0; m < MEMBERS; m++) {
+        boolean sender = m < SENDERS;
+        String uri = "/ws/chat/" + roomRefs.get(r) + (tokens == null ? "" : "?token=" + tokens.get(m));
+        members.add(new Member(sender ? senderPort : readerPort, r, uri, sender, !sender || measureSenders));
+      }
+    }
+    return members;
+  }
+
+  private static List<String> ceilingRooms() {
+    List<String> rooms = new ArrayList<>();
+    for (int r = 0; r < ROOMS; r++) {
+      rooms.add("room-" + r);
+    }
+    return rooms;
+  }
+
+  // ---------------------------------------------------------------- scenarios
+
+  private ServerProcess switchboard(String name, Map<String, String> env, boolean profile) {
+    List<String> jvm = new ArrayList<>(serverJvm);
+    if (profile && !jfr.isBlank()) {
+      jvm.add("-XX:+FlightRecorder");
+      jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath());
+    }
+    System.out.println("starting " + name + " ...");
+    return Switchboard.start(name, machine, jvm, env, logDir);
+  }
+
+  /** fanout, then saturate, on one node; answers {fanout result, best passing saturate step}. */
+  private Result[] singleNode() {
+    Result[] out = new Result[2];
+    Map<String, String> env = Switchboard.env("bench-single", backends.freshDatabase(), backends.redisUrl, Backends.freshPrefix(),
+        ServerProcess.freePort());
+    try (ServerProcess server = switchboard("switchboard-single", env, true);
+        LoadGenerator gen = new LoadGenerator(true)) {
+      Http http = new Http(server.port);
+      List<String> tokens = Switchboard.users(http, "bench-user-", MEMBERS);
+      List<String> rooms = Switchboard.rooms(http, "bench-room-", ROOMS, tokens);
+      Opened opened = gen.open(fanoutMembers(rooms, tokens, server.port, server.port, true), 50);
+      requireAll(opened, "switchboard fanout sockets");
+      step(gen, "warm-up (not reported)", BASE_RATE, warmupSeconds);
+      if (scenarios.contains("fanout")) {
+        out[0] = step(gen, "fanout", BASE_RATE, fanoutSeconds);
+        table.add(out[0], "fanout (fixed load)", "");
+      }
+      if (scenarios.contains("saturate")) {
+        out[1] = saturate(gen, "saturate");
+        sbFirstFailing = firstFailing;
+      }
+      gen.closeAll();
+    } catch (RuntimeException e) {
+      failed("fanout/saturate", e);
+    }
+    return out;
+  }
+
+  private Result step(LoadGenerator gen, String label, double ratePerSender, double seconds) {
+    Result r = gen.run(label, ratePerSender, seconds, drainSeconds);
+    System.out.printf("  %-28s offered %,9.0f/s delivered %,9.0f/s p50 %7.2f p95 %7.2f p99 %7.2f max %8.1f ms lost %d errors %d%n",
+        label, r.offered(), r.delivered(), r.latency().p50(), r.latency().p95(), r.latency().p99(), r.latency().max(), r.lost(),
+        r.errors());
+    if (r.errors() > 0 || r.lost() > 0) {
+      System.out.println("    " + r.detail());
+      details.add(label + ": " + r.detail());
+    }
+    return r;
+  }
+
+  static boolean meetsSlo(Result r) {
+    return r.latency().count() > 0 && r.latency().p99() <= SLO_P99_MS && r.deliveredFraction() >= SLO_DELIVERED && r.errors() == 0;
+  }
+
+  /** Raises the rate by {@link #STEP_FACTOR} per step until a step misses the SLO; answers the best passing step. */
+  private Result saturate(LoadGenerator gen, String name) {
+    Result best = null;
+    Result failing = null;
+    firstFailing = null;
+    for (int k = firstStep; k < firstStep + maxSteps; k++) {
+      double rate = BASE_RATE * Math.pow(STEP_FACTOR, k);
+      Result r = step(gen, name + " step " + (k + 1), rate, stepSeconds);
+      if (!meetsSlo(r)) {
+        failing = r;
+        break;
+      }
+      if (best == null || r.delivered() > best.delivered()) {
+        best = r;
+      }
+    }
+    if (best != null) {
+      table.add(best, name + ": capacity at SLO", "");
+    } else {
+      table.add(name + ": capacity at SLO", "no step met the SLO");
+    }
+    if (failing != null) {
+      firstFailing = failing;
+      table.add(failing, name + ": first step over SLO", "");
+    } else {
+      table.add(name + ": no step over SLO", "-", "", "", "", "", "", "", "", "", "", "step cap hit");
+      details.add(name + ": all " + maxSteps + " steps met the SLO; the capacity at SLO is at least the best step's");
+    }
+    return best;
+  }
+
+  /** Idle authenticated sockets in steps; server RSS per socket and connect rate. */
+  private void conns() {
+    Map<String, String> env = Switchboard.env("bench-conns", backends.freshDatabase(), backends.redisUrl, Backends.freshPrefix(),
+        ServerProcess.freePort());
+    int users = 5;
+    try (ServerProcess server = switchboard("switchboard-conns", env, false);
+        LoadGenerator gen = new LoadGenerator(true)) {
+      Http http = new Http(server.port);
+      List<String> tokens = Switchboard.users(http, "idle-user-", users);
+      List<String> rooms = Switchboard.rooms(http, "idle-room-", ROOMS, tokens);
+      ServerProcess.sleep(2000);
+      long baseRss = server.rssKb();
+      System.out.printf("  conns: server RSS with no socket %,d KB%n", baseRss);
+      int open = 0;
+      for (int target : connSteps) {
+        List<Member> more = new ArrayList<>();
+        for (int k = open; k < target; k++) {
+          more.add(new Member(server.port, k % ROOMS, "/ws/chat/" + rooms.get(k % ROOMS) + "?token=" + tokens.get((k / ROOMS) % users),
+              false, false));
+        }
+        Opened opened = gen.open(more, 100);
+        open = gen.openSockets();
+        ServerProcess.sleep(2000);
+        long rss = server.rssKb();
+        double perSocket = open == 0 ? 0 : (rss - baseRss) * 1024.0 / open;
+        String label = "conns " + target + (open < target ? " (reached " + open + ")" : "");
+        System.out.printf("  %-28s open %,d, +%,d in %.1f s (%,.0f/s), RSS %,d KB, %.1f KB per socket%s%n", label, open, opened.opened(),
+            opened.seconds(), opened.perSecond(), rss, perSocket / 1024, opened.firstFailure() == null ? "" : "; first failure: " + opened.firstFailure());
+        table.add(label, "", "", "", "", "", "", "", Integer.toString(opened.failed()), String.format("%.1f KB", perSocket / 1024),
+            Table.rate(opened.perSecond()), "");
+        if (opened.failed() > 0) {
+          details.add(label + ": " + opened.failed() + " sockets failed to open; first failure: " + opened.firstFailure());
+          break;
+        }
+      }
+      gen.closeAll();
+    } catch (RuntimeException e) {
+      failed("conns", e);
+    }
+  }
+
+  /** Two nodes on one database and Redis: senders on node A, readers on node B. */
+  private void crossNode(Result oneNode) {
+    String db = backends.freshDatabase();
+    String prefix = Backends.freshPrefix();
+    Map<String, String> envA = Switchboard.env("bench-a", db, backends.redisUrl, prefix, ServerProcess.freePort());
+    Map<String, String> envB = Switchboard.env("bench-b", db, backends.redisUrl, prefix, ServerProcess.freePort());
+    try (ServerProcess a = switchboard("switchboard-node-a", envA, false);
+        ServerProcess b = switchboard("switchboard-node-b", envB, false);
+        LoadGenerator gen = new LoadGenerator(true)) {
+      Http http = new Http(a.port);
+      List<String> tokens = Switchboard.users(http, "cross-user-", MEMBERS);
+      List<String> rooms = Switchboard.rooms(http, "cross-room-", ROOMS, tokens);
+      requireAll(gen.open(fanoutMembers(rooms, tokens, a.port, b.port, false), 50), "cross-node sockets");
+      step(gen, "cross-node warm-up (not reported)", BASE_RATE, warmupSeconds);
+      Result r = step(gen, "cross-node (readers on B)", BASE_RATE, fanoutSeconds);
+      table.add(r, "cross-node: senders A, readers B", "");
+      if (oneNode != null && r.latency().count() > 0) {
+        table.add("cross-node: added vs one node", "", "", String.format("%+.2f", r.latency().p50() - oneNode.latency().p50()), "",
+            String.format("%+.2f", r.latency().p99() - oneNode.latency().p99()), "", "", "", "", "", "");
+      } else {
+        table.add("cross-node: added vs one node", "", "", "-", "", "-", "", "", "", "", "",
+            r.latency().count() == 0 ? "(no delivery crossed nodes)" : "");
+      }
+      gen.closeAll();
+    } catch (RuntimeException e) {
+      failed("cross-node", e);
+    }
+  }
+
+  /** The bare Vert.x broadcast server, driven the same way; Switchboard's capacity as a fraction of it. */
+  private void ceiling(Result sbCapacity) {
+    int port = ServerProcess.freePort();
+    System.out.println("starting ceiling server ...");
+    try (ServerProcess server = ServerProcess.start("ceiling", machine, serverJvm, CeilingServer.class.getName(),
+        List.of(Integer.toString(port)), Map.of(), port, "/ready", logDir);
+        LoadGenerator gen = new LoadGenerator(false)) {
+      requireAll(gen.open(fanoutMembers(ceilingRooms(), null, port, port, true), 50), "ceiling sockets");
+      step(gen, "ceiling warm-up (not reported)", BASE_RATE, warmupSeconds);
+      Result fixed = step(gen, "ceiling fanout", BASE_RATE, fanoutSeconds);
+      table.add(fixed, "ceiling: fanout (fixed load)", "");
+      Result best = saturate(gen, "ceiling saturate");
+      if (best != null && sbCapacity != null) {
+        table.add("Switchboard capacity / ceiling capacity", "", "", "", "", "", "", "", "", "", "",
+            String.format("%.1f %%", 100 * sbCapacity.delivered() / best.delivered()));
+      } else if (best != null && sbFirstFailing != null) {
+        table.add("Switchboard capacity / ceiling capacity", "", "", "", "", "", "", "", "", "", "",
+            String.format("< %.1f %%", 100 * sbFirstFailing.offered() / best.delivered()));
+      }
+      gen.closeAll();
+    } catch (RuntimeException e) {
+      failed("ceiling", e);
+    }
+  }
+
+  private static void requireAll(Opened opened, String what) {
+    if (opened.failed() > 0) {
+      throw new IllegalStateException(what + ": " + opened.failed() + " of " + opened.requested() + " failed; first: " + opened.firstFailure());
+    }
+  }
+
+  private void failed(String scenario, RuntimeException e) {
+    System.out.println(scenario + " FAILED: " + e);
+    e.printStackTrace(System.out);
+    table.add(scenario, "FAILED: " + e.getMessage());
+  }
+}

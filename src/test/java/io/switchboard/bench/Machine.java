@@ -1,0 +1,131 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The machine the benchmark runs on, and CPU pinning with {@code taskset}: on a machine with at
+ * least two cores the server side (Switchboard, Postgres, Redis) gets the first half of the cores and
+ * the load generator (this JVM) the second half. Affinities changed on processes this JVM did not
+ * start (the machine's Postgres and Redis) are put back when the benchmark ends.
+ */
+final class Machine {
+
+  final int cores;
+  final boolean pin;
+  final String serverCpus;
+  final String generatorCpus;
+  final List<String> notes = new ArrayList<>();
+  private final Map<Long, String> restore = new LinkedHashMap<>();
+
+  Machine(boolean pinWanted) {
+    this.cores = Runtime.getRuntime().availableProcessors();
+    this.pin = pinWanted && cores >= 2 && run("taskset", "-V") != null;
+    this.serverCpus = cores <= 2 ? "0" : "0-" + (cores / 2 - 1);
+    this.generatorCpus = cores <= 2 ? "1" : (cores / 2) + "-" + (cores - 1);
+  }
+
+  /** Pins this JVM (every thread already running, and so every later one) to the generator's cores. */
+  void pinSelf() {
+    if (!pin) {
+      notes.add("no CPU pinning (" + cores + " core(s)" + (cores >= 2 ? ", pinning disabled or taskset missing" : "") + ")");
+      return;
+    }
+    long pid = ProcessHandle.current().pid();
+    String out = run("taskset", "-a", "-cp", generatorCpus, Long.toString(pid));
+    notes.add(out != null ? "load generator (this JVM, pid " + pid + ") pinned to CPU " + generatorCpus
+        : "pinning the load generator to CPU " + generatorCpus + " FAILED");
+  }
+
+  /** The command prefix that starts a server process on the server cores. */
+  List<String> serverPrefix() {
+    return pin ? List.of("taskset", "-c", serverCpus) : List.of();
+  }
+
+  /** Pins every running process whose command line matches {@code pattern} (pgrep -f) to the server cores. */
+  void pinServerSide(String what, String pattern) {
+    if (!pin) {
+      return;
+    }
+    String pids = run("pgrep", "-f", pattern);
+    if (pids == null || pids.isBlank()) {
+      notes.add(what + ": no process found with pgrep -f '" + pattern + "', NOT pinned");
+      return;
+    }
+    int done = 0;
+    int failed = 0;
+    for (String line : pids.strip().split("\\s+")) {
+      long pid = Long.parseLong(line);
+      if (pid == ProcessHandle.current().pid()) {
+        continue;
+      }
+      String before = run("taskset", "-pc", Long.toString(pid));
+      String out = run("taskset", "-a", "-cp", serverCpus, Long.toString(pid));
+      if (out == null) {
+        failed++;
+      } else {
+        done++;
+        if (before != null && before.contains(":")) {
+          restore.putIfAbsent(pid, before.substring(before.lastIndexOf(':') + 1).strip());
+        }
+      }
+    }
+    notes.add(what + ": " + done + " process(es) pinned to CPU " + serverCpus + (failed > 0 ? ", " + failed + " could not be pinned" : ""));
+  }
+
+  /** Puts back the affinities changed by {@link #pinServerSide}. */
+  void restore() {
+    restore.forEach((pid, cpus) -> run("taskset", "-a", "-cp", cpus, Long.toString(pid)));
+    restore.clear();
+  }
+
+  static String javaVersion() {
+    return System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+  }
+
+  static long rssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  static long openFileLimit() {
+    String out = run("sh", "-c", "ulimit -n");
+    try {
+      return out == null ? -1 : Long.parseLong(out.strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Runs a command; its output, or null when it failed or could not start. */
+  static String run(String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        return null;
+      }
+      return out;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.switchboard.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain-text table with right-aligned columns (the first left-aligned). */
+final class Table {
+
+  static final List<String> HEADER = List.of("scenario", "offered/s", "delivered/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
+      "lost", "errors", "RSS/socket", "connect/s", "vs ceiling");
+
+  private final List<List<String>> rows = new ArrayList<>();
+
+  void add(String... cells) {
+    List<String> row = new ArrayList<>(List.of(cells));
+    while (row.size() < HEADER.size()) {
+      row.add("");
+    }
+    rows.add(row);
+  }
+
+  void add(LoadGenerator.Result r, String label, String vsCeiling) {
+    add(label, rate(r.offered()), rate(r.delivered()), ms(r.latency().p50()), ms(r.latency().p95()), ms(r.latency().p99()),
+        ms(r.latency().max()), Long.toString(r.lost()), Long.toString(r.errors()), "", "", vsCeiling);
+  }
+
+  static String rate(double perSecond) {
+    return String.format("%,.0f", perSecond);
+  }
+
+  static String ms(double millis) {
+    if (Double.isNaN(millis)) {
+      return "-";
+    }
+    return millis < 10 ? String.format("%.2f", millis) : String.format("%.1f", millis);
+  }
+
+  /** Markdown-compatible rendering (readable as plain text too). */
+  String render() {
+    List<List<String>> all = new ArrayList<>();
+    all.add(HEADER);
+    all.addAll(rows);
+    int[] width = new int[HEADER.size()];
+    for (List<String> row : all) {
+      for (int i = 0; i < row.size(); i++) {
+        width[i] = Math.max(width[i], row.get(i).length());
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    for (int r = 0; r < all.size(); r++) {
+      List<String> row = all.get(r);
+      b.append('|');
+      for (int i = 0; i < row.size(); i++) {
+        String cell = row.get(i);
+        String pad = " ".repeat(width[i] - cell.length());
+        b.append(' ').append(i == 0 ? cell + pad : pad + cell).append(" |");
+      }
+      b.append('\n');
+      if (r == 0) {
+        b.append('|');
+        for (int i = 0; i < width.length; i++) {
+          b.append(i == 0 ? ":" : "-").append("-".repeat(width[i])).append(i == 0 ? "-|" : ":|");
+        }
+        b.append('\n');
+      }
+    }
+    return b.toString();
+  }
+}
