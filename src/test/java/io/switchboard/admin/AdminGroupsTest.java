@@ -1,8 +1,8 @@
 package io.switchboard.admin;
 
-import static io.switchboard.testing.AccountFixtures.adminToken;
-import static io.switchboard.testing.AccountFixtures.register;
-import static io.switchboard.testing.AccountFixtures.token;
+import static io.switchboard.testing.Accounts.adminToken;
+import static io.switchboard.testing.Accounts.register;
+import static io.switchboard.testing.Accounts.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Http;

@@ -1,6 +1,6 @@
 package io.switchboard.admin;
 
-import static io.switchboard.testing.AccountFixtures.adminToken;
+import static io.switchboard.testing.Accounts.adminToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Http;

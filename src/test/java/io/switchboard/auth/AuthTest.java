@@ -1,8 +1,8 @@
 package io.switchboard.auth;
 
-import static io.switchboard.testing.AccountFixtures.login;
-import static io.switchboard.testing.AccountFixtures.register;
-import static io.switchboard.testing.AccountFixtures.token;
+import static io.switchboard.testing.Accounts.login;
+import static io.switchboard.testing.Accounts.register;
+import static io.switchboard.testing.Accounts.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.persistence.DatabaseUrl;

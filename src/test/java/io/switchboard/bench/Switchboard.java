@@ -50,7 +50,7 @@ final class Switchboard {
   static List<String> users(Http http, String prefix, int count) {
     List<String> tokens = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      tokens.add(Accounts.registerAndLogin(http, prefix + i));
+      tokens.add(Accounts.signUp(http, prefix + i).token());
     }
     return tokens;
   }

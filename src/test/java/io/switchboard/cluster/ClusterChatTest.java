@@ -8,8 +8,7 @@ import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
@@ -66,7 +65,7 @@ class ClusterChatTest {
   }
 
   static Account user(String base) {
-    return Users.register(a.http(), base + "user" + names.incrementAndGet());
+    return Accounts.signUp(a.http(), base + "user" + names.incrementAndGet());
   }
 
   static String group(Account owner, Account... others) {

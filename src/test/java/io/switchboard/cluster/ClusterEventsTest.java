@@ -46,7 +46,7 @@ class ClusterEventsTest {
 
   @Test
   void logoutOnOneNodeEndsTheTokenOnTheOtherAtOnce() {
-    String token = Accounts.registerAndLogin(a.http(), "roamer");
+    String token = Accounts.signUp(a.http(), "roamer").token();
     assertThat(b.http().get("/api/me", token).status()).isEqualTo(200);
     assertThat(b.http().post("/api/auth/logout", new JsonObject(), token).status()).isEqualTo(204);
     Wait.until(Duration.ofSeconds(2), "node A refuses the ended session", () -> a.http().get("/api/me", token).status() == 401);
@@ -55,7 +55,7 @@ class ClusterEventsTest {
   @Test
   void permissionGrantedOnOneNodeIsHonouredOnTheOther() {
     String admin = Accounts.adminToken(a.http());
-    String member = Accounts.registerAndLogin(a.http(), "auditor");
+    String member = Accounts.signUp(a.http(), "auditor").token();
     assertThat(b.http().get("/api/admin/audit", member).status()).isEqualTo(403);
     JsonObject memberGroup = a.http().get("/api/admin/groups", admin).items().stream().map(o -> (JsonObject) o)
         .filter(g -> g.getString("name").equals("member")).findFirst().orElseThrow();
@@ -83,7 +83,7 @@ class ClusterEventsTest {
       redis.restore();
     }
     Wait.until(Duration.ofSeconds(15), "node A ready again", () -> a.http().get("/health/ready").status() == 200);
-    String token = Accounts.login(a.http(), "during-outage", "outage-password");
+    String token = Accounts.token(a.http(), "during-outage", "outage-password");
     assertThat(a.http().post("/api/auth/logout", new JsonObject(), token).status()).isEqualTo(204);
     Wait.until(Duration.ofSeconds(2), "revocations flow again after the outage", () -> b.http().get("/api/me", token).status() == 401);
   }

@@ -9,8 +9,8 @@ import io.switchboard.testing.Http;
 import io.switchboard.testing.TcpProxy;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -79,7 +79,7 @@ class ClusterFailoverTest {
   }
 
   static Account user(String base) {
-    return Users.register(a.http(), base + "user" + names.incrementAndGet());
+    return Accounts.signUp(a.http(), base + "user" + names.incrementAndGet());
   }
 
   static String group(Account owner, Account... others) {

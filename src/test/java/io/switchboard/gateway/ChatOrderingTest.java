@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
@@ -60,7 +60,7 @@ class ChatOrderingTest {
   void concurrentSendersAreSeenInSeqOrderEverywhere() throws Exception {
     List<Account> users = new ArrayList<>();
     for (int i = 0; i < SENDERS; i++) {
-      users.add(Users.register(http, "sender" + i));
+      users.add(Accounts.signUp(http, "sender" + i));
     }
     JsonArray others = new JsonArray();
     users.subList(1, SENDERS).forEach(u -> others.add(u.id()));

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -36,9 +36,9 @@ class ChatSocketTest {
     http = node.http();
     vertx = Vertx.vertx();
     client = ChatClient.client(vertx);
-    ann = Users.register(http, "ann");
-    bob = Users.register(http, "bob");
-    cid = Users.register(http, "cid");
+    ann = Accounts.signUp(http, "ann");
+    bob = Accounts.signUp(http, "bob");
+    cid = Accounts.signUp(http, "cid");
   }
 
   @AfterAll

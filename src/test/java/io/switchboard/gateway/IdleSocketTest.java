@@ -6,8 +6,8 @@ import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.RawWebSocket;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
@@ -41,7 +41,7 @@ class IdleSocketTest {
 
   @Test
   void unansweredPingsCloseTheSocketWhileAnsweringClientsStay() throws Exception {
-    Account ann = Users.register(http, "idle");
+    Account ann = Accounts.signUp(http, "idle");
     String id = http.post("/api/conversations", new JsonObject().put("kind", "group"), ann.token()).json().getString("id");
     try (ChatClient answering = ChatClient.connect(client, node.port(), id, ann.token(), null);
         RawWebSocket silent = RawWebSocket.open(node.port(), "/ws/chat/" + id + "?token=" + ann.token(), 65536)) {

@@ -6,8 +6,8 @@ import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.RawWebSocket;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
@@ -54,8 +54,8 @@ class SlowReaderTest {
 
   @Test
   void slowReaderIsClosedAndTheServerStaysHealthy() throws Exception {
-    Account talker = Users.register(http, "talker");
-    Account sloth = Users.register(http, "sloth");
+    Account talker = Accounts.signUp(http, "talker");
+    Account sloth = Accounts.signUp(http, "sloth");
     String id = http.post("/api/conversations", new JsonObject().put("kind", "group").put("participants", new JsonArray().add(sloth.id())),
         talker.token()).json().getString("id");
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
@@ -49,7 +49,7 @@ class SocketLimitsTest {
 
   @Test
   void httpSendsPastTheBurstAre429WithRetryAfter() {
-    Account ann = Users.register(http, "rate-http");
+    Account ann = Accounts.signUp(http, "rate-http");
     String id = group(ann);
     for (int i = 0; i < 10; i++) {
       assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "m" + i), ann.token()).status()).isEqualTo(201);
@@ -65,7 +65,7 @@ class SocketLimitsTest {
 
   @Test
   void socketSendsPastTheBurstGetRateLimitedFrames() {
-    Account ann = Users.register(http, "rate-ws");
+    Account ann = Accounts.signUp(http, "rate-ws");
     String id = group(ann);
     try (ChatClient c = ChatClient.connect(client, node.port(), id, ann.token(), null)) {
       c.next("welcome");
@@ -85,8 +85,8 @@ class SocketLimitsTest {
 
   @Test
   void slowModeSpacesOneUsersMessages() {
-    Account ann = Users.register(http, "slow-owner");
-    Account bob = Users.register(http, "slow-bob");
+    Account ann = Accounts.signUp(http, "slow-owner");
+    Account bob = Accounts.signUp(http, "slow-bob");
     String id = group(ann, bob);
     assertThat(http.patch("/api/conversations/" + id, new JsonObject().put("slowModeSeconds", 60), ann.token()).status()).isEqualTo(200);
     assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "first"), bob.token()).status()).isEqualTo(201);
@@ -106,8 +106,8 @@ class SocketLimitsTest {
 
   @Test
   void logoutClosesThatSessionsSocketsWith4401() {
-    Account first = Users.register(http, "twice");
-    Account second = Users.login(http, "twice", "password-twice");
+    Account first = Accounts.signUp(http, "twice");
+    Account second = Accounts.account(http, "twice", "password-twice");
     String id = group(first);
     try (ChatClient a = ChatClient.connect(client, node.port(), id, first.token(), null);
         ChatClient b = ChatClient.connect(client, node.port(), id, second.token(), null)) {
@@ -123,9 +123,9 @@ class SocketLimitsTest {
 
   @Test
   void removedOrLeavingParticipantsAreClosedWith4403() {
-    Account ann = Users.register(http, "remover");
-    Account bob = Users.register(http, "removed");
-    Account cid = Users.register(http, "leaver");
+    Account ann = Accounts.signUp(http, "remover");
+    Account bob = Accounts.signUp(http, "removed");
+    Account cid = Accounts.signUp(http, "leaver");
     String id = group(ann, bob, cid);
     try (ChatClient a = ChatClient.connect(client, node.port(), id, ann.token(), null);
         ChatClient b = ChatClient.connect(client, node.port(), id, bob.token(), null);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestDb;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -27,9 +27,9 @@ class ConversationsApiTest {
   static void start() {
     node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "1000", "SWITCHBOARD_RATE_PER_SECOND", "1000"));
     http = node.http();
-    ann = Users.register(http, "ann");
-    bob = Users.register(http, "bob");
-    cid = Users.register(http, "cid");
+    ann = Accounts.signUp(http, "ann");
+    bob = Accounts.signUp(http, "bob");
+    cid = Accounts.signUp(http, "cid");
   }
 
   @AfterAll
@@ -82,9 +82,9 @@ class ConversationsApiTest {
     conversation(ann, new JsonObject().put("kind", "room").put("name", "backroom"), 201);
     assertThat(http.post("/api/conversations/backroom/join", null, bob.token()).status()).isEqualTo(403);
     assertThat(http.get("/api/conversations/backroom", bob.token()).status()).isEqualTo(403);
-    Account plain = Users.register(http, "fay");
+    Account plain = Accounts.signUp(http, "fay");
     TestDb.execute(node, "DELETE FROM user_groups WHERE user_id = '" + plain.id() + "'");
-    Account fresh = Users.login(http, "fay", "password-fay");
+    Account fresh = Accounts.account(http, "fay", "password-fay");
     assertThat(http.post("/api/conversations", new JsonObject().put("kind", "room").put("name", "nope"), fresh.token()).status()).isEqualTo(403);
     assertThat(http.post("/api/conversations", new JsonObject().put("kind", "group"), fresh.token()).status()).isEqualTo(201);
   }
@@ -96,7 +96,7 @@ class ConversationsApiTest {
     assertThat(http.post("/api/conversations/" + id + "/participants", new JsonObject().put("userId", bob.id()), ann.token()).status()).isEqualTo(204);
     assertThat(http.post("/api/conversations/" + id + "/participants", new JsonObject().put("userId", cid.id()), bob.token()).status()).isEqualTo(403);
     assertThat(http.delete("/api/conversations/" + id + "/participants/" + ann.id(), bob.token()).status()).isEqualTo(403);
-    Account admin = Users.login(http, "admin", "admin-password");
+    Account admin = Accounts.account(http, "admin", "admin-password");
     assertThat(http.post("/api/conversations/" + id + "/participants", new JsonObject().put("userId", cid.id()), admin.token()).status()).isEqualTo(204);
     assertThat(http.delete("/api/conversations/" + id + "/participants/" + cid.id(), ann.token()).status()).isEqualTo(204);
     assertThat(http.delete("/api/conversations/" + id + "/participants/" + cid.id(), ann.token()).status()).isEqualTo(404);
@@ -120,8 +120,8 @@ class ConversationsApiTest {
 
   @Test
   void listIsByActivityWithUnreadCounts() {
-    Account dee = Users.register(http, "dee");
-    Account eve = Users.register(http, "eve");
+    Account dee = Accounts.signUp(http, "dee");
+    Account eve = Accounts.signUp(http, "eve");
     String older = conversation(dee, new JsonObject().put("kind", "group").put("participants", new JsonArray().add(eve.id())), 201).getString("id");
     String newer = conversation(dee, new JsonObject().put("kind", "group").put("participants", new JsonArray().add(eve.id())), 201).getString("id");
     for (int i = 0; i < 3; i++) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -27,9 +27,9 @@ class MessagesApiTest {
   static void start() {
     node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "1000", "SWITCHBOARD_RATE_PER_SECOND", "1000"));
     http = node.http();
-    ann = Users.register(http, "ann");
-    bob = Users.register(http, "bob");
-    cid = Users.register(http, "cid");
+    ann = Accounts.signUp(http, "ann");
+    bob = Accounts.signUp(http, "bob");
+    cid = Accounts.signUp(http, "cid");
   }
 
   @AfterAll

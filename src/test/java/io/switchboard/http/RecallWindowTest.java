@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.Users;
-import io.switchboard.testing.Users.Account;
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Map;
@@ -32,7 +32,7 @@ class RecallWindowTest {
 
   @Test
   void recallAfterTheWindowIs409() throws InterruptedException {
-    Account ann = Users.register(http, "ann");
+    Account ann = Accounts.signUp(http, "ann");
     String id = http.post("/api/conversations", new JsonObject().put("kind", "group"), ann.token()).json().getString("id");
     String path = "/api/conversations/" + id + "/messages";
     assertThat(http.post(path, new JsonObject().put("text", "fast"), ann.token()).status()).isEqualTo(201);

@@ -29,7 +29,7 @@ class RetentionTest {
         "SWITCHBOARD_RATE_PER_SECOND", "1000"));
     http = node.http();
     admin = Accounts.adminToken(http);
-    owner = Accounts.registerAndLogin(http, "keeper-of-rooms");
+    owner = Accounts.signUp(http, "keeper-of-rooms").token();
   }
 
   @AfterAll

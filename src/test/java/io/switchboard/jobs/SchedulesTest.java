@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Http;
-import io.switchboard.testing.Sql;
+import io.switchboard.testing.TestDb;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.Wait;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +55,7 @@ class SchedulesTest {
     long ran = runs("auth.purge") - before;
     assertThat(ran).isBetween(elapsed / 1000 - 2, elapsed / 1000 + 1);
 
-    List<List<Object>> ticks = Sql.query(a, "SELECT tick_at, node FROM schedule_runs WHERE schedule = 'auth.purge' ORDER BY tick_at");
+    List<List<Object>> ticks = TestDb.query(a, "SELECT tick_at, node FROM schedule_runs WHERE schedule = 'auth.purge' ORDER BY tick_at");
     for (int i = 1; i < ticks.size(); i++) {
       var prev = ((java.sql.Timestamp) ticks.get(i - 1).get(0)).toInstant();
       var cur = ((java.sql.Timestamp) ticks.get(i).get(0)).toInstant();
@@ -100,13 +100,13 @@ class SchedulesTest {
     assertThat(http.patch("/api/admin/schedules/auth.purge", new JsonObject().put("intervalSeconds", 5).put("cron", "* * * * *"), admin).status()).isEqualTo(400);
     assertThat(http.patch("/api/admin/schedules/no.such", new JsonObject().put("enabled", true), admin).status()).isEqualTo(404);
     assertThat(http.post("/api/admin/schedules/no.such/run", null, admin).status()).isEqualTo(404);
-    String member = Accounts.registerAndLogin(http, "scheduler-member");
+    String member = Accounts.signUp(http, "scheduler-member").token();
     assertThat(http.get("/api/admin/schedules", member).status()).isEqualTo(403);
     assertThat(http.get("/api/admin/schedules").status()).isEqualTo(401);
   }
 
   private static long runs(String name) {
-    return (Long) Sql.query(a, "SELECT count(*) FROM schedule_runs WHERE schedule = '" + name + "'").get(0).get(0);
+    return (Long) TestDb.query(a, "SELECT count(*) FROM schedule_runs WHERE schedule = '" + name + "'").get(0).get(0);
   }
 
   private static JsonObject schedule(String name) {
