@@ -51,22 +51,41 @@ public final class MessageStore {
       """;
   static final String BY_CLIENT_MSG_ID = SELECT + " WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_msg_id = $3";
   static final String BY_SEQ = SELECT + " WHERE m.conversation_id = $1 AND m.seq = $2";
-  static final String LOCK_PARTICIPANT = """
-      SELECT c.slow_mode_seconds, extract(epoch FROM (clock_timestamp() - p.last_sent_at))::float8 AS since_last
-        FROM participants p
-        JOIN conversations c ON c.id = p.conversation_id
-       WHERE p.conversation_id = $1 AND p.user_id = $2
-         FOR UPDATE OF p""";
-  static final String TOUCH_PARTICIPANT = "UPDATE participants SET last_sent_at = clock_timestamp() WHERE conversation_id = $1 AND user_id = $2";
-  static final String NEXT_SEQ = "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1 RETURNING last_seq";
-  static final String INSERT = """
-      WITH m AS (
+  /**
+   * One message in one statement (one round trip, its own transaction): lock the sender's participant
+   * row, check slow mode, then touch it, take the next seq under the conversation's row lock and
+   * insert. When the sender is no participant ({@code participant = 0}) or slow mode refuses
+   * ({@code wait_seconds} > 0), nothing is written and no seq is taken.
+   */
+  static final String SEND = """
+      WITH member AS (
+        SELECT c.slow_mode_seconds, extract(epoch FROM (clock_timestamp() - p.last_sent_at))::float8 AS since_last
+          FROM participants p
+          JOIN conversations c ON c.id = p.conversation_id
+         WHERE p.conversation_id = $2 AND p.user_id = $3
+           FOR UPDATE OF p),
+      allowed AS (
+        SELECT 1 FROM member
+         WHERE slow_mode_seconds = 0 OR since_last IS NULL OR since_last >= slow_mode_seconds),
+      touched AS (
+        UPDATE participants SET last_sent_at = clock_timestamp()
+         WHERE conversation_id = $2 AND user_id = $3 AND EXISTS (SELECT 1 FROM allowed)
+        RETURNING 1),
+      next AS (
+        UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = now()
+         WHERE id = $2 AND EXISTS (SELECT 1 FROM allowed)
+        RETURNING last_seq),
+      m AS (
         INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, client_msg_id)
-        VALUES ($1, $2, $3, 'user', $4, $5, $6)
+        SELECT $1, $2, next.last_seq, 'user', $3, $4, $5 FROM next
         RETURNING *)
-      SELECT m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.text, m.client_msg_id, m.state, m.created_at,
+      SELECT (SELECT count(*) FROM member) AS participant,
+             (SELECT slow_mode_seconds - since_last FROM member) AS wait_seconds,
+             m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.text, m.client_msg_id, m.state, m.created_at,
              u.username, u.display_name, u.avatar_id
-        FROM m LEFT JOIN users u ON u.id = m.sender_id""";
+        FROM (SELECT 1) AS one
+        LEFT JOIN m ON true
+        LEFT JOIN users u ON u.id = m.sender_id""";
   static final String NEWEST = SELECT + " WHERE m.conversation_id = $1 ORDER BY m.seq DESC LIMIT $2";
   static final String BEFORE = SELECT + " WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3";
   static final String AFTER = SELECT + " WHERE m.conversation_id = $1 AND m.seq > $2 AND m.seq < $3 ORDER BY m.seq ASC LIMIT $4";
@@ -92,7 +111,7 @@ public final class MessageStore {
       if (found != null) {
         return Future.succeededFuture(new Sent(found, true));
       }
-      return pool.withTransaction(c -> insert(c, conversation, sender, s))
+      return insert(conversation, sender, s)
           .map(m -> new Sent(m, false))
           .recover(e -> Sql.isUniqueViolation(e) && s.clientMsgId() != null
               ? byClientMsgId(conversation, sender, s.clientMsgId()).map(m -> new Sent(m, true))
@@ -100,23 +119,19 @@ public final class MessageStore {
     });
   }
 
-  private Future<Message> insert(SqlConnection c, UUID conversation, UUID sender, Send s) {
-    return c.preparedQuery(LOCK_PARTICIPANT).execute(Tuple.of(conversation, sender)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.failedFuture(ApiException.forbidden("not a participant of this conversation"));
-      }
-      Row row = rows.iterator().next();
-      int slow = row.getInteger("slow_mode_seconds");
-      Double sinceLast = row.getDouble("since_last");
-      if (slow > 0 && sinceLast != null && sinceLast < slow) {
-        return Future.failedFuture(ApiException.rateLimited((long) Math.ceil(slow - sinceLast)));
-      }
-      return c.preparedQuery(TOUCH_PARTICIPANT).execute(Tuple.of(conversation, sender))
-          .compose(x -> c.preparedQuery(NEXT_SEQ).execute(Tuple.of(conversation)))
-          .compose(seqRows -> c.preparedQuery(INSERT).execute(Tuple.of(UUID.randomUUID(), conversation,
-              seqRows.iterator().next().getLong("last_seq"), sender, s.text(), s.clientMsgId())))
-          .map(inserted -> map(inserted.iterator().next()));
-    });
+  private Future<Message> insert(UUID conversation, UUID sender, Send s) {
+    return pool.preparedQuery(SEND).execute(Tuple.of(UUID.randomUUID(), conversation, sender, s.text(), s.clientMsgId()))
+        .compose(rows -> {
+          Row row = rows.iterator().next();
+          if (row.getLong("participant") == 0) {
+            return Future.failedFuture(ApiException.forbidden("not a participant of this conversation"));
+          }
+          if (row.getUUID("id") == null) {
+            Double wait = row.getDouble("wait_seconds");
+            return Future.failedFuture(ApiException.rateLimited((long) Math.ceil(wait == null ? 1 : Math.max(wait, 0.001))));
+          }
+          return Future.succeededFuture(map(row));
+        });
   }
 
   private Future<Message> byClientMsgId(UUID conversation, UUID sender, String clientMsgId) {
