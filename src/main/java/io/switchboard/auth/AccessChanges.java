@@ -18,7 +18,7 @@ public final class AccessChanges {
   }
 
   public static void revoked(Vertx vertx, NodeContext node, SessionsRevoked event) {
-    event.sessionIds().forEach(sid -> node.revocations().revoke(sid, event.untilEpochMillis()));
+    node.revocations().revoke(event);
     node.permissions().invalidate(event.userId());
     Bus.publish(vertx, Addresses.SESSIONS_REVOKED, event);
   }

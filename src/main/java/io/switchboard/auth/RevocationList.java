@@ -1,5 +1,6 @@
 package io.switchboard.auth;
 
+import io.switchboard.domain.event.SessionsRevoked;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -14,6 +15,10 @@ public final class RevocationList {
   /** @param untilMillis when the last access token of the session expires anyway; the entry can go then */
   public void revoke(String sessionId, long untilMillis) {
     revokedUntil.merge(sessionId, untilMillis, Math::max);
+  }
+
+  public void revoke(SessionsRevoked event) {
+    event.sessionIds().forEach(sid -> revoke(sid, event.untilEpochMillis()));
   }
 
   public boolean isRevoked(String sessionId) {

@@ -89,7 +89,6 @@ public final class Addresses {
 
   // --- schedules and jobs ----------------------------------------------------------------------
   public static final Address<Void, List<Schedule>> SCHEDULES_LIST = new Address<>("sb.schedules.list");
-  public static final Address<String, Schedule> SCHEDULE_GET = new Address<>("sb.schedules.get");
   /** Enabled schedules whose next tick is due. */
   public static final Address<Void, List<Schedule>> SCHEDULES_DUE = new Address<>("sb.schedules.due");
   /** True when this node won the tick (exactly one node does). */

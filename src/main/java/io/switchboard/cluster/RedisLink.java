@@ -54,6 +54,9 @@ public final class RedisLink implements ClusterLink {
   private boolean everUp;
   private long backoff = MIN_BACKOFF_MS;
   private final ArrayDeque<Request> pending = new ArrayDeque<>();
+  // Sends that failed in flight, in the order they were sent (failures complete in that order);
+  // they go out again before anything newer.
+  private final ArrayDeque<Request> retry = new ArrayDeque<>();
   private RedisConnection publishing;
   private boolean publishConnecting;
   private long droppedPublishes;
@@ -170,11 +173,11 @@ public final class RedisLink implements ClusterLink {
       return;
     }
     RedisConnection conn = publishing;
-    while (!pending.isEmpty()) {
-      Request request = pending.poll();
+    while (hasWork()) {
+      Request request = retry.isEmpty() ? pending.poll() : retry.poll();
       conn.send(request).onFailure(e -> {
         // not known to have reached Redis: send it again once a connection is back (receivers drop duplicates)
-        pending.addFirst(request);
+        retry.add(request);
         dropPublisher(conn, e.getMessage());
       });
     }
@@ -190,7 +193,7 @@ public final class RedisLink implements ClusterLink {
       if (ar.failed()) {
         log.atDebug().addKeyValue("error", ar.cause().getMessage()).log("redis publish connection failed");
         vertx.setTimer(Math.max(MIN_BACKOFF_MS, backoff), id -> {
-          if (!pending.isEmpty()) {
+          if (hasWork()) {
             flush();
           }
         });
@@ -215,9 +218,13 @@ public final class RedisLink implements ClusterLink {
     publishing = null;
     log.atDebug().addKeyValue("reason", why).log("redis publish connection lost");
     conn.close();
-    if (!pending.isEmpty()) {
+    if (hasWork()) {
       vertx.setTimer(MIN_BACKOFF_MS, id -> flush());
     }
+  }
+
+  private boolean hasWork() {
+    return !pending.isEmpty() || !retry.isEmpty();
   }
 
   @Override
@@ -282,6 +289,7 @@ public final class RedisLink implements ClusterLink {
       RedisConnection pub = publishing;
       publishing = null;
       pending.clear();
+      retry.clear();
       return Future.all(conn == null ? Future.succeededFuture() : conn.close(),
           pub == null ? Future.succeededFuture() : pub.close(), publisher.close(), subscriberFactory.close()).mapEmpty();
     });

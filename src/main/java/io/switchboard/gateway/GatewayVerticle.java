@@ -68,8 +68,9 @@ public final class GatewayVerticle extends VerticleBase {
         redisPresence.reregister();
       }
     });
+    // Changes made on this node were applied before they were announced; these are the other nodes'.
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, e -> {
-      e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()));
+      node.revocations().revoke(e);
       node.permissions().invalidate(e.userId());
     });
     Bus.subscribe(vertx, Addresses.PERMISSIONS_CHANGED, e -> node.permissions().invalidate(e.userId()));
@@ -78,7 +79,7 @@ public final class GatewayVerticle extends VerticleBase {
     // A node that cannot reach Redis at start still serves its own sockets and keeps trying.
     link.start().onFailure(e -> { });
     return Bus.request(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, (Void) null)
-        .onSuccess(list -> list.forEach(e -> e.sessionIds().forEach(sid -> node.revocations().revoke(sid, e.untilEpochMillis()))));
+        .onSuccess(list -> list.forEach(node.revocations()::revoke));
   }
 
   @Override

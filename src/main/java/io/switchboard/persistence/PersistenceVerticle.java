@@ -73,7 +73,6 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.CAPTCHA_CONSUME, captchas::consume);
     ScheduleStore schedules = new ScheduleStore(pool);
     Bus.consume(vertx, Addresses.SCHEDULES_LIST, v -> schedules.list());
-    Bus.consume(vertx, Addresses.SCHEDULE_GET, schedules::get);
     Bus.consume(vertx, Addresses.SCHEDULES_DUE, v -> schedules.due());
     Bus.consume(vertx, Addresses.SCHEDULE_CLAIM, schedules::claim);
     Bus.consume(vertx, Addresses.SCHEDULE_FINISH, schedules::finish);

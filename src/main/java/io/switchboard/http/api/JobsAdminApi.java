@@ -5,6 +5,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
 import io.switchboard.domain.Job;
+import io.switchboard.domain.Page;
 import io.switchboard.domain.Schedule;
 import io.switchboard.error.ApiException;
 import io.switchboard.http.Api;
@@ -12,12 +13,10 @@ import io.switchboard.http.ApiModule;
 import io.switchboard.jobs.Timing;
 import io.switchboard.jobs.builtin.RetentionJob;
 import io.switchboard.jobs.builtin.WebhookJob;
-import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.JobStore;
 import io.switchboard.persistence.store.ScheduleStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -48,11 +47,8 @@ public final class JobsAdminApi implements ApiModule {
   }
 
   private void listSchedules(RoutingContext ctx) {
-    Api.reply(ctx, 200, Bus.request(vertx, Addresses.SCHEDULES_LIST, (Void) null), list -> {
-      JsonArray items = new JsonArray();
-      list.forEach(s -> items.add(s.toJson()));
-      return new JsonObject().put("items", items).put("hasMore", false).put("nextCursor", null);
-    });
+    // every schedule fits on one page
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.SCHEDULES_LIST, (Void) null), list -> new Page<>(list, null).toJson(Schedule::toJson));
   }
 
   private void changeSchedule(RoutingContext ctx) {
@@ -74,14 +70,14 @@ public final class JobsAdminApi implements ApiModule {
     }
     ScheduleStore.Change change = new ScheduleStore.Change(name, body.getBoolean("enabled"), interval, cron, next);
     Future<Schedule> result = Bus.request(vertx, Addresses.SCHEDULE_CHANGE, change)
-        .compose(s -> audit(ctx, "schedule.change", name, body).map(s));
+        .compose(s -> AuditTrail.record(vertx, ctx, "schedule.change", name, body).map(s));
     Api.reply(ctx, 200, result, Schedule::toJson);
   }
 
   private void runSchedule(RoutingContext ctx) {
     String name = Api.path(ctx, "name");
     Future<Schedule> result = Bus.request(vertx, Addresses.SCHEDULE_RUN_NOW, name)
-        .compose(s -> audit(ctx, "schedule.run", name, new JsonObject()).map(s));
+        .compose(s -> AuditTrail.record(vertx, ctx, "schedule.run", name, new JsonObject()).map(s));
     Api.reply(ctx, 202, result, Schedule::toJson);
   }
 
@@ -105,20 +101,14 @@ public final class JobsAdminApi implements ApiModule {
     }
     int attempts = body.getInteger("maxAttempts", maxAttempts);
     Future<Job> result = Bus.request(vertx, Addresses.JOB_ENQUEUE, new JobStore.Enqueue(kind, payload, attempts))
-        .compose(job -> audit(ctx, "job.enqueue", job.id(), new JsonObject().put("kind", kind)).map(job));
+        .compose(job -> AuditTrail.record(vertx, ctx, "job.enqueue", job.id(), new JsonObject().put("kind", kind)).map(job));
     Api.reply(ctx, 201, result, Job::toJson);
   }
 
   private void retryJob(RoutingContext ctx) {
     String id = Api.path(ctx, "id");
     Future<Job> result = Bus.request(vertx, Addresses.JOB_RETRY, id)
-        .compose(job -> audit(ctx, "job.retry", id, new JsonObject()).map(job));
+        .compose(job -> AuditTrail.record(vertx, ctx, "job.retry", id, new JsonObject()).map(job));
     Api.reply(ctx, 200, result, Job::toJson);
-  }
-
-  private Future<Void> audit(RoutingContext ctx, String action, String target, JsonObject details) {
-    var principal = Api.principal(ctx);
-    return Bus.request(vertx, Addresses.AUDIT_RECORD,
-        new AuditStore.Entry(principal.userId(), null, action, target, Api.clientIp(ctx), details));
   }
 }
