@@ -39,6 +39,12 @@ public final class Messaging {
     if (text.length() > MAX_TEXT) {
       return Future.failedFuture(new ApiException(400, "too_long", "text is longer than " + MAX_TEXT + " characters"));
     }
+    if (text.indexOf('\0') >= 0) {
+      return Future.failedFuture(ApiException.validation("text", "must not contain NUL characters"));
+    }
+    if (clientMsgId != null && clientMsgId.indexOf('\0') >= 0) {
+      return Future.failedFuture(ApiException.validation("clientMsgId", "must not contain NUL characters"));
+    }
     long wait = limiter.take(userId, conversationId, System.nanoTime());
     if (wait > 0) {
       return Future.failedFuture(ApiException.rateLimited(wait));

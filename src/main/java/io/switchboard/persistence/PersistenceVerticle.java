@@ -41,7 +41,7 @@ public final class PersistenceVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(node.config().get(Settings.PG_POOL_SIZE)).setName("switchboard"))
-        .connectingTo(url.options().setPipeliningLimit(256))
+        .connectingTo(url.options().setPipeliningLimit(256).setCachePreparedStatements(true))
         .using(vertx)
         .build();
     Bus.consume(vertx, Addresses.DB_PING, v -> pool.query("SELECT 1").execute().map(rows -> true));

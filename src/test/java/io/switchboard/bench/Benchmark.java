@@ -63,8 +63,8 @@ public final class Benchmark {
     String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
     machine.pinSelf();
     backends = new Backends();
-    machine.pinServerSide("Postgres", "^postgres");
-    machine.pinServerSide("Redis", "redis-server");
+    machine.pinServerSide("Postgres", "^postgres$");
+    machine.pinServerSide("Redis", "^redis-server");
     Runtime.getRuntime().addShutdownHook(new Thread(machine::restore));
     System.out.println(backends.describe());
     machine.notes.forEach(n -> System.out.println("pinning: " + n));
@@ -138,7 +138,7 @@ public final class Benchmark {
     List<String> jvm = new ArrayList<>(serverJvm);
     if (profile && !jfr.isBlank()) {
       jvm.add("-XX:+FlightRecorder");
-      jvm.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath());
+      jvm.add("-XX:StartFlightRecording=settings=profile,jdk.ExecutionSample#period=1ms,filename=" + Path.of(jfr).toAbsolutePath());
     }
     System.out.println("starting " + name + " ...");
     return Switchboard.start(name, machine, jvm, env, logDir);

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The load generator: real WebSockets from one Vert.x event loop (so its state needs no locks; the
  * calling thread only waits for results). Senders write {@code {"type":"send","text":"<nanos>|<step>.<n>"}}
- * open loop at a fixed rate; every received frame carrying such a text is a delivery, timed against
+ * open loop at a fixed rate, their phases spread evenly over the period; every received frame carrying such a text is a delivery, timed against
  * the nanoTime in it (the same JVM sent it) and counted per message, so that a missing or repeated
  * delivery is seen. Frames that carry a {@code "seq"} are also checked per socket for order.
  */
@@ -226,8 +226,11 @@ final class LoadGenerator implements AutoCloseable {
         long now = System.nanoTime();
         if (now < stopAt) {
           double elapsed = (now - start) / 1e9;
-          long due = (long) (elapsed * ratePerSender);
-          for (Sock s : senders) {
+          int n = senders.size();
+          for (int k = 0; k < n; k++) {
+            Sock s = senders.get(k);
+            // senders are out of phase (sender k is k/n of a period ahead): independent senders, not one burst per period
+            long due = (long) (elapsed * ratePerSender + (double) k / n);
             while (s.sent < due) {
               s.sent++;
               send(s);

@@ -49,14 +49,17 @@ final class Machine {
     return pin ? List.of("taskset", "-c", serverCpus) : List.of();
   }
 
-  /** Pins every running process whose command line matches {@code pattern} (pgrep -f) to the server cores. */
+  /**
+   * Pins every running process whose name matches {@code pattern} (pgrep, by process name: the
+   * postmaster too, so that the backends it forks later inherit the pinning) to the server cores.
+   */
   void pinServerSide(String what, String pattern) {
     if (!pin) {
       return;
     }
-    String pids = run("pgrep", "-f", pattern);
+    String pids = run("pgrep", pattern);
     if (pids == null || pids.isBlank()) {
-      notes.add(what + ": no process found with pgrep -f '" + pattern + "', NOT pinned");
+      notes.add(what + ": no process found with pgrep '" + pattern + "', NOT pinned");
       return;
     }
     int done = 0;

@@ -175,11 +175,16 @@ final class ChatSocket {
     if (closed) {
       return;
     }
-    if (ws.writeQueueFull()) {
-      close(CloseCodes.TRY_AGAIN_LATER, "slow reader; reconnect with since");
-      return;
+    try {
+      if (ws.writeQueueFull()) {
+        close(CloseCodes.TRY_AGAIN_LATER, "slow reader; reconnect with since");
+        return;
+      }
+      ws.writeTextMessage(frame);
+    } catch (IllegalStateException peerClosed) {
+      // the peer's close arrived and the close handler has not run yet: the socket is gone
+      closed();
     }
-    ws.writeTextMessage(frame);
   }
 
   private void onText(String text) {

@@ -52,40 +52,73 @@ public final class MessageStore {
   static final String BY_CLIENT_MSG_ID = SELECT + " WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_msg_id = $3";
   static final String BY_SEQ = SELECT + " WHERE m.conversation_id = $1 AND m.seq = $2";
   /**
-   * One message in one statement (one round trip, its own transaction): lock the sender's participant
-   * row, check slow mode, then touch it, take the next seq under the conversation's row lock and
-   * insert. When the sender is no participant ({@code participant = 0}) or slow mode refuses
-   * ({@code wait_seconds} > 0), nothing is written and no seq is taken.
+   * A batch of messages in one statement (the group commit's): the items come as arrays, in order,
+   * and one row per item comes back in the same order. Locks are taken in one order: the batch's
+   * conversation rows first, sorted (they stay locked to the commit and serialise each
+   * conversation's writers), then the senders' participant rows, sorted; so concurrent batches, of
+   * this node or another, cannot deadlock. Each conversation's seqs continue from its row without
+   * a gap. An item whose {@code clientMsgId} is already stored answers the stored message
+   * ({@code duplicate}); an item whose sender is no participant ({@code participant} false) or that
+   * slow mode refuses ({@code wait_seconds}) writes nothing and takes no seq. In slow mode a sender
+   * gets at most one message per batch, and {@code last_sent_at} is written only there.
    */
   static final String SEND = """
-      WITH member AS (
-        SELECT c.slow_mode_seconds, extract(epoch FROM (clock_timestamp() - p.last_sent_at))::float8 AS since_last
-          FROM participants p
-          JOIN conversations c ON c.id = p.conversation_id
-         WHERE p.conversation_id = $2 AND p.user_id = $3
-           FOR UPDATE OF p),
-      allowed AS (
-        SELECT 1 FROM member
-         WHERE slow_mode_seconds = 0 OR since_last IS NULL OR since_last >= slow_mode_seconds),
-      touched AS (
-        UPDATE participants SET last_sent_at = clock_timestamp()
-         WHERE conversation_id = $2 AND user_id = $3 AND EXISTS (SELECT 1 FROM allowed)
+      WITH input AS MATERIALIZED (
+        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, ord)),
+      conv AS MATERIALIZED (
+        SELECT c.id, c.slow_mode_seconds, c.last_seq FROM conversations c
+         WHERE c.id IN (SELECT conversation_id FROM input) ORDER BY c.id FOR NO KEY UPDATE),
+      member AS MATERIALIZED (
+        SELECT p.conversation_id, p.user_id, p.last_sent_at FROM participants p
+         WHERE (p.conversation_id, p.user_id) IN (SELECT conversation_id, sender_id FROM input)
+           AND p.conversation_id IN (SELECT id FROM conv)
+         ORDER BY p.conversation_id, p.user_id FOR NO KEY UPDATE),
+      dup AS MATERIALIZED (
+        SELECT i.ord, m.* FROM input i
+          JOIN messages m ON m.conversation_id = i.conversation_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id
+         WHERE i.client_msg_id IS NOT NULL),
+      candidate AS (
+        SELECT i.ord, i.id, i.conversation_id, i.sender_id, i.text, i.client_msg_id, c.slow_mode_seconds, p.last_sent_at,
+               row_number() OVER (PARTITION BY i.conversation_id, i.sender_id ORDER BY i.ord) AS nth
+          FROM input i
+          JOIN conv c ON c.id = i.conversation_id
+          JOIN member p ON p.conversation_id = i.conversation_id AND p.user_id = i.sender_id
+         WHERE NOT EXISTS (SELECT 1 FROM dup d WHERE d.ord = i.ord)),
+      accepted AS MATERIALIZED (
+        SELECT a.*, c.last_seq + row_number() OVER (PARTITION BY a.conversation_id ORDER BY a.ord) AS seq
+          FROM candidate a JOIN conv c ON c.id = a.conversation_id
+         WHERE a.slow_mode_seconds = 0
+            OR (a.nth = 1 AND (a.last_sent_at IS NULL OR clock_timestamp() - a.last_sent_at >= make_interval(secs => a.slow_mode_seconds)))),
+      bump AS (
+        UPDATE conversations c SET last_seq = x.top, last_activity_at = now()
+          FROM (SELECT conversation_id, max(seq) AS top FROM accepted GROUP BY conversation_id) x
+         WHERE c.id = x.conversation_id
         RETURNING 1),
-      next AS (
-        UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = now()
-         WHERE id = $2 AND EXISTS (SELECT 1 FROM allowed)
-        RETURNING last_seq),
-      m AS (
+      touched AS (
+        UPDATE participants p SET last_sent_at = clock_timestamp()
+          FROM (SELECT DISTINCT conversation_id, sender_id FROM accepted WHERE slow_mode_seconds > 0) a
+         WHERE p.conversation_id = a.conversation_id AND p.user_id = a.sender_id
+        RETURNING 1),
+      ins AS (
         INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, client_msg_id)
-        SELECT $1, $2, next.last_seq, 'user', $3, $4, $5 FROM next
-        RETURNING *)
-      SELECT (SELECT count(*) FROM member) AS participant,
-             (SELECT slow_mode_seconds - since_last FROM member) AS wait_seconds,
-             m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.text, m.client_msg_id, m.state, m.created_at,
+        SELECT id, conversation_id, seq, 'user', sender_id, text, client_msg_id FROM accepted
+        RETURNING id, conversation_id, seq, kind, sender_id, text, client_msg_id, state, created_at),
+      stored AS (
+        SELECT ins.id AS ord_id, false AS duplicate, ins.id, ins.conversation_id, ins.seq, ins.kind, ins.sender_id, ins.text, ins.client_msg_id, ins.state, ins.created_at FROM ins
+        UNION ALL
+        SELECT i.id, true, d.id, d.conversation_id, d.seq, d.kind, d.sender_id, d.text, d.client_msg_id, d.state, d.created_at
+          FROM dup d JOIN input i ON i.ord = d.ord)
+      SELECT i.ord, p.user_id IS NOT NULL AS participant,
+             CASE WHEN s.id IS NULL AND p.user_id IS NOT NULL THEN
+               c.slow_mode_seconds - coalesce(extract(epoch FROM (clock_timestamp() - p.last_sent_at))::float8, 0) END AS wait_seconds,
+             s.duplicate, s.id, s.conversation_id, s.seq, s.kind, s.sender_id, s.text, s.client_msg_id, s.state, s.created_at,
              u.username, u.display_name, u.avatar_id
-        FROM (SELECT 1) AS one
-        LEFT JOIN m ON true
-        LEFT JOIN users u ON u.id = m.sender_id""";
+        FROM input i
+        LEFT JOIN conv c ON c.id = i.conversation_id
+        LEFT JOIN member p ON p.conversation_id = i.conversation_id AND p.user_id = i.sender_id
+        LEFT JOIN stored s ON s.ord_id = i.id
+        LEFT JOIN users u ON u.id = s.sender_id
+       ORDER BY i.ord""";
   static final String NEWEST = SELECT + " WHERE m.conversation_id = $1 ORDER BY m.seq DESC LIMIT $2";
   static final String BEFORE = SELECT + " WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3";
   static final String AFTER = SELECT + " WHERE m.conversation_id = $1 AND m.seq > $2 AND m.seq < $3 ORDER BY m.seq ASC LIMIT $4";
@@ -97,41 +130,68 @@ public final class MessageStore {
         FROM messages WHERE conversation_id = $1 AND seq = $2 FOR UPDATE""";
   static final String TOMBSTONE = "UPDATE messages SET state = $3, text = NULL WHERE conversation_id = $1 AND seq = $2";
 
+  /** At most this many messages share one commit. */
+  static final int MAX_BATCH = 256;
+  /** Batches in flight at once (on distinct conversations). */
+  static final int MAX_IN_FLIGHT = 2;
+
   private final Pool pool;
+  private final GroupCommit<Item> sends;
 
   public MessageStore(Pool pool) {
     this.pool = pool;
+    this.sends = new GroupCommit<>(pool, SEND, MessageStore::batchArguments, MAX_BATCH, MAX_IN_FLIGHT);
   }
 
+  /**
+   * Stores a message through the group commit: answered once the batch it went out in is committed.
+   * A concurrent retry of the same {@code clientMsgId} can still meet the unique index; it then
+   * answers the message the other one stored.
+   */
   public Future<Sent> send(Send s) {
     UUID conversation = Sql.id(s.conversationId(), "conversation");
     UUID sender = Sql.id(s.senderId(), "user");
-    Future<Message> existing = s.clientMsgId() == null ? Future.succeededFuture(null) : byClientMsgId(conversation, sender, s.clientMsgId());
-    return existing.compose(found -> {
-      if (found != null) {
-        return Future.succeededFuture(new Sent(found, true));
-      }
-      return insert(conversation, sender, s)
-          .map(m -> new Sent(m, false))
-          .recover(e -> Sql.isUniqueViolation(e) && s.clientMsgId() != null
-              ? byClientMsgId(conversation, sender, s.clientMsgId()).map(m -> new Sent(m, true))
-              : Future.failedFuture(e));
-    });
+    return sends.execute(conversation, new Item(UUID.randomUUID(), conversation, sender, s.text(), s.clientMsgId()))
+        .compose(MessageStore::sent)
+        .recover(e -> Sql.isUniqueViolation(e) && s.clientMsgId() != null
+            ? byClientMsgId(conversation, sender, s.clientMsgId()).map(m -> new Sent(m, true))
+            : Future.failedFuture(e));
   }
 
-  private Future<Message> insert(UUID conversation, UUID sender, Send s) {
-    return pool.preparedQuery(SEND).execute(Tuple.of(UUID.randomUUID(), conversation, sender, s.text(), s.clientMsgId()))
-        .compose(rows -> {
-          Row row = rows.iterator().next();
-          if (row.getLong("participant") == 0) {
-            return Future.failedFuture(ApiException.forbidden("not a participant of this conversation"));
-          }
-          if (row.getUUID("id") == null) {
-            Double wait = row.getDouble("wait_seconds");
-            return Future.failedFuture(ApiException.rateLimited((long) Math.ceil(wait == null ? 1 : Math.max(wait, 0.001))));
-          }
-          return Future.succeededFuture(map(row));
-        });
+  /** One message of a {@link #SEND} batch. */
+  private record Item(UUID id, UUID conversation, UUID sender, String text, String clientMsgId) {
+  }
+
+  private static Tuple batchArguments(List<Item> items) {
+    int n = items.size();
+    UUID[] ids = new UUID[n];
+    UUID[] conversations = new UUID[n];
+    UUID[] senders = new UUID[n];
+    String[] texts = new String[n];
+    String[] clientMsgIds = new String[n];
+    for (int i = 0; i < n; i++) {
+      Item item = items.get(i);
+      ids[i] = item.id();
+      conversations[i] = item.conversation();
+      senders[i] = item.sender();
+      texts[i] = item.text();
+      clientMsgIds[i] = item.clientMsgId();
+    }
+    return Tuple.of(ids, conversations, senders, texts, clientMsgIds);
+  }
+
+  private static Future<Sent> sent(Row row) {
+    if (Boolean.TRUE.equals(row.getBoolean("duplicate"))) {
+      return Future.succeededFuture(new Sent(map(row), true));
+    }
+    if (!row.getBoolean("participant")) {
+      return Future.failedFuture(ApiException.forbidden("not a participant of this conversation"));
+    }
+    if (row.getUUID("id") == null) {
+      Double wait = row.getDouble("wait_seconds");
+      return Future.failedFuture(ApiException.rateLimited((long) Math.ceil(wait == null ? 1 : Math.max(wait, 0.001))));
+    }
+    return Future.succeededFuture(new Sent(map(row), false));
   }
 
   private Future<Message> byClientMsgId(UUID conversation, UUID sender, String clientMsgId) {

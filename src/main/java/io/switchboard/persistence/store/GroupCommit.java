@@ -1,0 +1,141 @@
+package io.switchboard.persistence.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowIterator;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Group commit: items that arrive while earlier batches are in flight go out together as one
+ * set-based statement, so a batch costs one round trip, one statement and one commit (one WAL flush)
+ * however many rows it writes. The statement takes the batch's items as arrays (built by
+ * {@code arguments}, in the batch's order) and answers one row per item, in that order. Each item's
+ * promise completes only after its batch committed.
+ *
+ * <p>Order: an item has a key (here: its conversation); a key is in at most one batch in flight at a
+ * time, so the items of one key are written in arrival order. When a batch fails as a whole (one
+ * item raised an error, which rolls the whole statement back), its items are written again one at a
+ * time, in order, each in its own transaction, so one bad item fails alone. Confined to the owning
+ * verticle's event loop.
+ */
+final class GroupCommit<T> {
+
+  private final Pool pool;
+  private final String sql;
+  private final Function<List<T>, Tuple> arguments;
+  private final int maxBatch;
+  private final int maxInFlight;
+  private final ArrayDeque<Pending<T>> queue = new ArrayDeque<>();
+  private final Set<UUID> busy = new HashSet<>();
+  private int inFlight;
+
+  GroupCommit(Pool pool, String sql, Function<List<T>, Tuple> arguments, int maxBatch, int maxInFlight) {
+    this.pool = pool;
+    this.sql = sql;
+    this.arguments = arguments;
+    this.maxBatch = maxBatch;
+    this.maxInFlight = maxInFlight;
+  }
+
+  /** Queues one item; answers its result row once its batch committed. */
+  Future<Row> execute(UUID key, T item) {
+    Pending<T> p = new Pending<>(key, item, Promise.promise());
+    queue.add(p);
+    flush();
+    return p.result.future();
+  }
+
+  private void flush() {
+    while (inFlight < maxInFlight && !queue.isEmpty()) {
+      List<Pending<T>> batch = take();
+      if (batch.isEmpty()) {
+        return;
+      }
+      inFlight++;
+      run(batch).onComplete(ar -> {
+        for (Pending<T> p : batch) {
+          busy.remove(p.key);
+        }
+        inFlight--;
+        flush();
+      });
+    }
+  }
+
+  /** The oldest items whose key is not in flight, keeping each key's arrival order. */
+  private List<Pending<T>> take() {
+    List<Pending<T>> batch = new ArrayList<>();
+    Set<UUID> skipped = new HashSet<>();
+    Set<UUID> taken = new HashSet<>();
+    for (Iterator<Pending<T>> it = queue.iterator(); it.hasNext() && batch.size() < maxBatch;) {
+      Pending<T> p = it.next();
+      if (skipped.contains(p.key) || (busy.contains(p.key) && !taken.contains(p.key))) {
+        skipped.add(p.key);
+        continue;
+      }
+      it.remove();
+      batch.add(p);
+      if (taken.add(p.key)) {
+        busy.add(p.key);
+      }
+    }
+    return batch;
+  }
+
+  private Future<Void> run(List<Pending<T>> batch) {
+    return write(batch).compose(rows -> {
+      if (rows.size() != batch.size()) {
+        IllegalStateException wrong = new IllegalStateException("batch of " + batch.size() + " answered " + rows.size() + " rows");
+        batch.forEach(p -> p.result.tryFail(wrong));
+        return Future.<Void>succeededFuture();
+      }
+      RowIterator<Row> it = rows.iterator();
+      for (Pending<T> p : batch) {
+        p.result.tryComplete(it.next());
+      }
+      return Future.<Void>succeededFuture();
+    }, failure -> batch.size() == 1 ? fail(batch.get(0), failure) : oneByOne(batch, 0));
+  }
+
+  private Future<RowSet<Row>> write(List<Pending<T>> batch) {
+    List<T> items = new ArrayList<>(batch.size());
+    batch.forEach(p -> items.add(p.item));
+    return pool.preparedQuery(sql).execute(arguments.apply(items));
+  }
+
+  private Future<Void> fail(Pending<T> p, Throwable failure) {
+    p.result.tryFail(failure);
+    return Future.succeededFuture();
+  }
+
+  /** After a failed batch (nothing of it committed): each item alone, in order. */
+  private Future<Void> oneByOne(List<Pending<T>> batch, int index) {
+    if (index == batch.size()) {
+      return Future.succeededFuture();
+    }
+    Pending<T> p = batch.get(index);
+    return write(List.of(p))
+        .andThen(ar -> {
+          if (ar.failed()) {
+            p.result.tryFail(ar.cause());
+          } else {
+            p.result.tryComplete(ar.result().iterator().next());
+          }
+        })
+        .transform(ar -> oneByOne(batch, index + 1));
+  }
+
+  private record Pending<T>(UUID key, T item, Promise<Row> result) {
+  }
+}
