@@ -140,6 +140,15 @@ public final class Addresses {
   /** Group membership or group permissions changed; userId null means "anyone". */
   public static final Address<PermissionsChanged, Void> PERMISSIONS_CHANGED = new Address<>("sb.topic.permissions-changed");
 
+  /**
+   * A message was committed (not a retried duplicate). Published by the persistence verticle, from
+   * its one event loop, in commit order, which is seq order within a conversation; the gateway
+   * verticle, one consumer on one event loop, fans it out in that order, so the sockets' hubs do not
+   * see seqs out of order (and read nothing back from Postgres) however the senders are spread over
+   * event loops.
+   */
+  public static final Address<Message, Void> MESSAGE_STORED = new Address<>("sb.topic.message-stored");
+
   /** The cluster link is back after an outage: hubs catch up from Postgres. */
   public static final Address<LinkRestored, Void> LINK_RESTORED = new Address<>("sb.topic.link-restored");
 

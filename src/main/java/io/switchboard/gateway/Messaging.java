@@ -13,7 +13,8 @@ import io.vertx.core.Vertx;
 
 /**
  * The message operations shared by the HTTP API and the sockets: each is committed through the
- * persistence verticle first, then announced once to the conversation through the broker.
+ * persistence verticle first, then announced once to the conversation through the broker (new
+ * messages in commit order, through {@link Addresses#MESSAGE_STORED}).
  */
 public final class Messaging {
 
@@ -31,7 +32,10 @@ public final class Messaging {
     this.recallWindowSeconds = recallWindowSeconds;
   }
 
-  /** Stores a text message (rate limit, then slow mode and membership in the transaction) and delivers it. */
+  /**
+   * Stores a text message (rate limit here, then slow mode and membership in the transaction). The
+   * persistence verticle announces it once committed ({@link #stored}).
+   */
   public Future<MessageStore.Sent> send(String userId, String conversationId, String text, String clientMsgId) {
     if (text == null || text.isBlank()) {
       return Future.failedFuture(ApiException.validation("text", "must not be empty"));
@@ -49,13 +53,12 @@ public final class Messaging {
     if (wait > 0) {
       return Future.failedFuture(ApiException.rateLimited(wait));
     }
-    return Bus.request(vertx, Addresses.MESSAGE_SEND, new MessageStore.Send(conversationId, userId, text, clientMsgId))
-        .onSuccess(sent -> {
-          if (!sent.duplicate()) {
-            Message m = sent.message();
-            broker.publish(conversationId, new ConversationEvent(conversationId, Type.MESSAGE, m.seq(), userId, Frames.message(m)));
-          }
-        });
+    return Bus.request(vertx, Addresses.MESSAGE_SEND, new MessageStore.Send(conversationId, userId, text, clientMsgId));
+  }
+
+  /** A committed message ({@link Addresses#MESSAGE_STORED}, in commit order): announced to its conversation. */
+  void stored(Message m) {
+    broker.publish(m.conversationId(), new ConversationEvent(m.conversationId(), Type.MESSAGE, m.seq(), m.senderId(), Frames.message(m)));
   }
 
   public Future<Message> recall(String userId, String conversationId, long seq) {

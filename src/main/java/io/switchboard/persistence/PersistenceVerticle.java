@@ -41,7 +41,9 @@ public final class PersistenceVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(node.config().get(Settings.PG_POOL_SIZE)).setName("switchboard"))
-        .connectingTo(url.options().setPipeliningLimit(256).setCachePreparedStatements(true))
+        .connectingTo(url.options().setPipeliningLimit(256).setCachePreparedStatements(true)
+            // prepared once per connection and planned once: the message batch statement costs more to plan than to run
+            .addProperty("plan_cache_mode", "force_generic_plan"))
         .using(vertx)
         .build();
     Bus.consume(vertx, Addresses.DB_PING, v -> pool.query("SELECT 1").execute().map(rows -> true));
@@ -112,7 +114,11 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.CONVERSATION_UPDATE, conversations::update);
     Bus.consume(vertx, Addresses.CONVERSATION_MARK_READ, conversations::markRead);
     MessageStore messages = new MessageStore(pool);
-    Bus.consume(vertx, Addresses.MESSAGE_SEND, messages::send);
+    Bus.consume(vertx, Addresses.MESSAGE_SEND, send -> messages.send(send).onSuccess(sent -> {
+      if (!sent.duplicate()) {
+        Bus.publish(vertx, Addresses.MESSAGE_STORED, sent.message());
+      }
+    }));
     Bus.consume(vertx, Addresses.MESSAGE_HISTORY, messages::history);
     Bus.consume(vertx, Addresses.MESSAGE_RANGE, messages::range);
     Bus.consume(vertx, Addresses.MESSAGE_RECALL, messages::recall);

@@ -67,10 +67,10 @@ public final class MessageStore {
         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, ord)),
       conv AS MATERIALIZED (
         SELECT c.id, c.slow_mode_seconds, c.last_seq FROM conversations c
-         WHERE c.id IN (SELECT conversation_id FROM input) ORDER BY c.id FOR NO KEY UPDATE),
+         WHERE c.id = ANY($2::uuid[]) ORDER BY c.id FOR NO KEY UPDATE),
       member AS MATERIALIZED (
         SELECT p.conversation_id, p.user_id, p.last_sent_at FROM participants p
-         WHERE (p.conversation_id, p.user_id) IN (SELECT conversation_id, sender_id FROM input)
+         WHERE p.conversation_id = ANY($2::uuid[]) AND p.user_id = ANY($3::uuid[])
            AND p.conversation_id IN (SELECT id FROM conv)
          ORDER BY p.conversation_id, p.user_id FOR NO KEY UPDATE),
       dup AS MATERIALIZED (
