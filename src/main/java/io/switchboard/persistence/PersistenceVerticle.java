@@ -41,8 +41,10 @@ public final class PersistenceVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(node.config().get(Settings.PG_POOL_SIZE)).setName("switchboard"))
-        .connectingTo(url.options().setPipeliningLimit(256).setCachePreparedStatements(true)
-            // prepared once per connection and planned once: the message batch statement costs more to plan than to run
+        // every statement is prepared once per connection and planned once: the message batch
+        // statement (longer than the client's default cacheable length) costs more to plan than to run
+        .connectingTo(url.options().setPipeliningLimit(256)
+            .setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(16_384)
             .addProperty("plan_cache_mode", "force_generic_plan"))
         .using(vertx)
         .build();
