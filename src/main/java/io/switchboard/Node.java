@@ -53,7 +53,8 @@ public final class Node {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions());
+    int loops = resolved.get(Settings.EVENT_LOOPS);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops > 0 ? loops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
     Bus.install(vertx);
     NodeContext context = new NodeContext(resolved);
     EmbeddedDatabase[] embedded = new EmbeddedDatabase[1];
@@ -98,7 +99,11 @@ public final class Node {
 
   private static int httpInstances(AppConfig config) {
     int n = config.get(Settings.HTTP_INSTANCES);
-    return n > 0 ? n : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    if (n > 0) {
+      return n;
+    }
+    int loops = config.get(Settings.EVENT_LOOPS);
+    return loops > 0 ? loops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   }
 
   /** In dev without a configured secret, a random one is generated once and kept under the data dir. */

@@ -24,6 +24,8 @@ public final class Settings {
       text(), "address the HTTP/WebSocket port binds to");
   public static final Setting<Integer> HTTP_PORT = new Setting<>("http.port", "SWITCHBOARD_HTTP_PORT", "8080",
       intRange(0, 65535), "HTTP/WebSocket port (0 = any free port)");
+  public static final Setting<Integer> EVENT_LOOPS = new Setting<>("eventLoops", "SWITCHBOARD_EVENT_LOOPS", "0",
+      intRange(0, 1024), "event-loop threads (0 = Vert.x's default, twice the CPUs the process may use); on a node pinned to few cores, one per core saves thread hand-offs");
   public static final Setting<Integer> HTTP_INSTANCES = new Setting<>("http.instances", "SWITCHBOARD_HTTP_INSTANCES", "0",
       intRange(0, 256), "HTTP verticle instances (0 = one per event loop)");
   public static final Setting<Long> HTTP_MAX_BODY_BYTES = new Setting<>("http.maxBodyBytes", "SWITCHBOARD_HTTP_MAX_BODY_BYTES",
@@ -95,7 +97,7 @@ public final class Settings {
   public static final Setting<Integer> WS_OUTBOX_BYTES = new Setting<>("ws.outboxBytes", "SWITCHBOARD_WS_OUTBOX_BYTES", "1048576",
       intRange(1024, 1 << 30), "outbound bytes queued for one socket past which it is closed as a slow reader (1013)");
 
-  public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_INSTANCES,
+  public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, EVENT_LOOPS, HTTP_INSTANCES,
       HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
       CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,

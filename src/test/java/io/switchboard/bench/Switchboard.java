@@ -35,6 +35,13 @@ final class Switchboard {
       env.put("SWITCHBOARD_ADMIN_PASSWORD", "admin-password");
       env.put("SWITCHBOARD_JWT_SECRET", JWT_SECRET);
       env.put("SWITCHBOARD_ACCESS_TOKEN_TTL_SECONDS", "86400");
+      // -Dbench.env=KEY=VALUE,KEY=VALUE: more server settings, e.g. SWITCHBOARD_EVENT_LOOPS=1
+      for (String pair : System.getProperty("bench.env", "").split(",")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+      }
       return env;
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
