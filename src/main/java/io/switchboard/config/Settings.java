@@ -25,7 +25,7 @@ public final class Settings {
   public static final Setting<Integer> HTTP_PORT = new Setting<>("http.port", "SWITCHBOARD_HTTP_PORT", "8080",
       intRange(0, 65535), "HTTP/WebSocket port (0 = any free port)");
   public static final Setting<Integer> EVENT_LOOPS = new Setting<>("eventLoops", "SWITCHBOARD_EVENT_LOOPS", "0",
-      intRange(0, 1024), "event-loop threads (0 = Vert.x's default, twice the CPUs the process may use); on a node pinned to few cores, one per core saves thread hand-offs");
+      intRange(0, 1024), "event-loop threads (0 = Vert.x's default: twice the CPUs the process may use)");
   public static final Setting<Integer> HTTP_INSTANCES = new Setting<>("http.instances", "SWITCHBOARD_HTTP_INSTANCES", "0",
       intRange(0, 256), "HTTP verticle instances (0 = one per event loop)");
   public static final Setting<Long> HTTP_MAX_BODY_BYTES = new Setting<>("http.maxBodyBytes", "SWITCHBOARD_HTTP_MAX_BODY_BYTES",
