@@ -31,6 +31,7 @@ final class JobRunner {
   private final long backoffMillis;
   private int running;
   private boolean claiming;
+  private boolean stopping;
 
   JobRunner(Vertx vertx, String node, Map<String, JobHandler> handlers, MeterRegistry metrics, int concurrency, int leaseSeconds,
       long backoffMillis) {
@@ -43,9 +44,17 @@ final class JobRunner {
     this.backoffMillis = backoffMillis;
   }
 
+  /**
+   * The node is stopping: nothing more is claimed, and a job its shutdown interrupts is not recorded
+   * as a failed attempt; its lease runs out and another node runs it.
+   */
+  void stop() {
+    stopping = true;
+  }
+
   void poll() {
     int free = concurrency - running;
-    if (claiming || free <= 0) {
+    if (stopping || claiming || free <= 0) {
       return;
     }
     claiming = true;
@@ -73,6 +82,10 @@ final class JobRunner {
       if (ar.succeeded()) {
         count(job, "done");
         return Bus.request(vertx, Addresses.JOB_SUCCEEDED, new JobStore.Succeeded(job.id()));
+      }
+      if (stopping) {
+        log.atInfo().addKeyValue("job", job.id()).log("job interrupted by shutdown; left to its lease");
+        return Future.succeededFuture();
       }
       boolean last = handler == null || job.attempts() >= job.maxAttempts();
       count(job, last ? "failed" : "retry");

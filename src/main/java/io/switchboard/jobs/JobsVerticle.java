@@ -26,6 +26,7 @@ public final class JobsVerticle extends VerticleBase {
   private final NodeContext node;
   private final AtomicLong depth = new AtomicLong();
   private WebClient client;
+  private JobRunner runner;
 
   public JobsVerticle(NodeContext node) {
     this.node = node;
@@ -48,7 +49,7 @@ public final class JobsVerticle extends VerticleBase {
         WebhookJob.KIND, new WebhookJob(client, config.get(Settings.WEBHOOK_TIMEOUT_MILLIS)),
         RetentionJob.KIND, retention);
     Scheduler scheduler = new Scheduler(vertx, node.nodeId(), tasks(retention));
-    JobRunner runner = new JobRunner(vertx, node.nodeId(), handlers, node.metrics(), config.get(Settings.JOBS_CONCURRENCY),
+    runner = new JobRunner(vertx, node.nodeId(), handlers, node.metrics(), config.get(Settings.JOBS_CONCURRENCY),
         config.get(Settings.JOBS_LEASE_SECONDS), config.get(Settings.JOBS_BACKOFF_MILLIS));
     vertx.setPeriodic(config.get(Settings.JOBS_POLL_MILLIS), id -> {
       scheduler.poll();
@@ -61,6 +62,7 @@ public final class JobsVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    runner.stop();
     client.close();
     return Future.succeededFuture();
   }
