@@ -53,8 +53,7 @@ public final class Node {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    int loops = resolved.get(Settings.EVENT_LOOPS);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops > 0 ? loops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops(resolved)));
     Bus.install(vertx);
     NodeContext context = new NodeContext(resolved);
     EmbeddedDatabase[] embedded = new EmbeddedDatabase[1];
@@ -99,11 +98,12 @@ public final class Node {
 
   private static int httpInstances(AppConfig config) {
     int n = config.get(Settings.HTTP_INSTANCES);
-    if (n > 0) {
-      return n;
-    }
-    int loops = config.get(Settings.EVENT_LOOPS);
-    return loops > 0 ? loops : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    return n > 0 ? n : eventLoops(config);
+  }
+
+  private static int eventLoops(AppConfig config) {
+    int n = config.get(Settings.EVENT_LOOPS);
+    return n > 0 ? n : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   }
 
   /** In dev without a configured secret, a random one is generated once and kept under the data dir. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.gateway.CloseCodes;
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.ChatClient;
+import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
@@ -15,7 +16,6 @@ import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,16 +68,6 @@ class ClusterChatTest {
     return Accounts.signUp(a.http(), base + "user" + names.incrementAndGet());
   }
 
-  static String group(Account owner, Account... others) {
-    JsonArray ids = new JsonArray();
-    for (Account o : others) {
-      ids.add(o.id());
-    }
-    Http.Response r = a.http().post("/api/conversations", new JsonObject().put("kind", "group").put("participants", ids), owner.token());
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    return r.json().getString("id");
-  }
-
   static JsonObject send(String text, String clientMsgId) {
     return new JsonObject().put("type", "send").put("text", text).put("clientMsgId", clientMsgId);
   }
@@ -93,7 +83,7 @@ class ClusterChatTest {
   void messagesSentOnOneNodeReachSocketsOnTheOtherInSeqOrderOnce() {
     Account x = user("x");
     Account y = user("y");
-    String id = group(x, y);
+    String id = Conversations.group(a.http(), x, y);
     try (ChatClient onA = ChatClient.connect(client, a.port(), id, x.token(), null);
         ChatClient onB = ChatClient.connect(client, b.port(), id, y.token(), null)) {
       onA.next("welcome");
@@ -118,7 +108,7 @@ class ClusterChatTest {
   void typingAndReadMarkersCrossNodes() {
     Account x = user("x");
     Account y = user("y");
-    String id = group(x, y);
+    String id = Conversations.group(a.http(), x, y);
     try (ChatClient onA = ChatClient.connect(client, a.port(), id, x.token(), null);
         ChatClient onB = ChatClient.connect(client, b.port(), id, y.token(), null)) {
       onA.next("welcome");
@@ -202,7 +192,7 @@ class ClusterChatTest {
   void logoutOnOneNodeClosesTheSocketOnTheOtherWith4401() {
     Account x = user("x");
     Account y = user("y");
-    String id = group(x, y);
+    String id = Conversations.group(a.http(), x, y);
     try (ChatClient onA = ChatClient.connect(client, a.port(), id, x.token(), null)) {
       onA.next("welcome");
       assertThat(b.http().post("/api/auth/logout", new JsonObject(), x.token()).status()).isEqualTo(204);
@@ -215,7 +205,7 @@ class ClusterChatTest {
     int count = 500;
     Account x = user("x");
     Account y = user("y");
-    String id = group(x, y);
+    String id = Conversations.group(a.http(), x, y);
     // send time -> arrival on a socket of node A (the other node) and of node B (where it is stored)
     LinkedBlockingQueue<long[]> onA = new LinkedBlockingQueue<>();
     LinkedBlockingQueue<long[]> onB = new LinkedBlockingQueue<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.switchboard.gateway.CloseCodes;
 import io.switchboard.testing.ChatClient;
+import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TcpProxy;
 import io.switchboard.testing.TestNode;
@@ -14,7 +15,6 @@ import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -82,16 +82,6 @@ class ClusterFailoverTest {
     return Accounts.signUp(a.http(), base + "user" + names.incrementAndGet());
   }
 
-  static String group(Account owner, Account... others) {
-    JsonArray ids = new JsonArray();
-    for (Account o : others) {
-      ids.add(o.id());
-    }
-    Http.Response r = a.http().post("/api/conversations", new JsonObject().put("kind", "group").put("participants", ids), owner.token());
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    return r.json().getString("id");
-  }
-
   static long post(TestNode node, String id, Account who, String text) {
     Http.Response r = node.http().post("/api/conversations/" + id + "/messages", new JsonObject().put("text", text), who.token());
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
@@ -112,7 +102,7 @@ class ClusterFailoverTest {
   void aRedisOutageLosesNoMessageOnAnySocket() {
     Account x = user("x");
     Account y = user("y");
-    String id = group(x, y);
+    String id = Conversations.group(a.http(), x, y);
     List<ChatClient> sockets = new ArrayList<>();
     try {
       ChatClient xOnA = ChatClient.connect(client, a.port(), id, x.token(), null);
@@ -171,7 +161,7 @@ class ClusterFailoverTest {
   void clientsOfADeadNodeReconnectElsewhereAndMissNothing() throws Exception {
     Account x = user("x");
     Account y = user("y");
-    String id = group(x, y);
+    String id = Conversations.group(a.http(), x, y);
     try (TcpProxy ownRedis = new TcpProxy(TestRedis.url())) {
       TestNode c = TestNode.startPeer(a, Map.of("SWITCHBOARD_REDIS_URL", ownRedis.url()));
       boolean stopped = false;
@@ -222,7 +212,7 @@ class ClusterFailoverTest {
   void aGracefulStopClosesSocketsWith1012AfterWhatIsQueued() {
     Account x = user("x");
     Account y = user("y");
-    String id = group(x, y);
+    String id = Conversations.group(a.http(), x, y);
     TestNode c = TestNode.startPeer(a, Map.of());
     ChatClient xOnC = ChatClient.connect(client, c.port(), id, x.token(), null);
     xOnC.next("welcome");

@@ -3,6 +3,7 @@ package io.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.ChatClient;
+import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.Accounts;
@@ -10,7 +11,6 @@ import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +47,6 @@ class ChatSocketTest {
     node.close();
   }
 
-  static String group(Account owner, Account... others) {
-    JsonArray ids = new JsonArray();
-    for (Account a : others) {
-      ids.add(a.id());
-    }
-    return http.post("/api/conversations", new JsonObject().put("kind", "group").put("participants", ids), owner.token()).json().getString("id");
-  }
-
   ChatClient connect(String ref, Account who, Long since) {
     return ChatClient.connect(client, node.port(), ref, who.token(), since);
   }
@@ -65,7 +57,7 @@ class ChatSocketTest {
 
   @Test
   void upgradeRefusalsAreHttpStatuses() {
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     assertThat(ChatClient.refusal(client, options("/ws/chat/" + id))).isEqualTo(401);
     assertThat(ChatClient.refusal(client, options("/ws/chat/" + id + "?token=not-a-jwt"))).isEqualTo(401);
     assertThat(ChatClient.refusal(client, options("/ws/chat/" + id + "?token=" + cid.token()))).isEqualTo(403);
@@ -76,7 +68,7 @@ class ChatSocketTest {
 
   @Test
   void bearerSubprotocolIsSelected() {
-    String id = group(ann);
+    String id = Conversations.group(http, ann);
     WebSocketConnectOptions o = options("/ws/chat/" + id).setSubProtocols(List.of("bearer", ann.token()));
     try (ChatClient c = ChatClient.open(client, o)) {
       assertThat(c.socket().subProtocol()).isEqualTo("bearer");
@@ -86,7 +78,7 @@ class ChatSocketTest {
 
   @Test
   void welcomeSendAckAndDelivery() {
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "first"), ann.token());
     try (ChatClient a = connect(id, ann, null); ChatClient b = connect(id, bob, null)) {
       JsonObject welcome = a.next("welcome");
@@ -118,7 +110,7 @@ class ChatSocketTest {
 
   @Test
   void typingReadRecallDeleteAndPresenceEvents() {
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     try (ChatClient a = connect(id, ann, null)) {
       a.next("welcome");
       ChatClient b = connect(id, bob, null);
@@ -150,7 +142,7 @@ class ChatSocketTest {
 
   @Test
   void sinceReplaysVisibleMessagesThenGoesLive() {
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     for (int i = 1; i <= 6; i++) {
       http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "m" + i), ann.token());
     }
@@ -171,7 +163,7 @@ class ChatSocketTest {
 
   @Test
   void badFramesGetErrorsAndTheSocketStaysOpen() {
-    String id = group(ann);
+    String id = Conversations.group(http, ann);
     try (ChatClient a = connect(id, ann, null)) {
       a.next("welcome");
       a.sendRaw("not json");
@@ -200,7 +192,7 @@ class ChatSocketTest {
 
   @Test
   void twentyBadFramesClose1008() {
-    String id = group(ann);
+    String id = Conversations.group(http, ann);
     try (ChatClient a = connect(id, ann, null)) {
       a.next("welcome");
       for (int i = 0; i < 20; i++) {
@@ -212,7 +204,7 @@ class ChatSocketTest {
 
   @Test
   void frameOver64KbCloses1009() {
-    String id = group(ann);
+    String id = Conversations.group(http, ann);
     try (ChatClient a = connect(id, ann, null)) {
       a.next("welcome");
       a.send(new JsonObject().put("type", "send").put("text", "x".repeat(70_000)));

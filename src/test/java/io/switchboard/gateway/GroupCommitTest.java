@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.ChatClient;
+import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.Vertx;
@@ -48,16 +49,6 @@ class GroupCommitTest {
     node.close();
   }
 
-  private static String group(Account owner, Account... others) {
-    JsonArray ids = new JsonArray();
-    for (Account a : others) {
-      ids.add(a.id());
-    }
-    Http.Response created = http.post("/api/conversations", new JsonObject().put("kind", "group").put("participants", ids), owner.token());
-    assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    return created.json().getString("id");
-  }
-
   private static JsonObject send(String text, String clientMsgId) {
     JsonObject frame = new JsonObject().put("type", "send").put("text", text);
     return clientMsgId == null ? frame : frame.put("clientMsgId", clientMsgId);
@@ -75,7 +66,7 @@ class GroupCommitTest {
     List<ChatClient> senders = new ArrayList<>();
     try {
       for (int c = 0; c < conversations; c++) {
-        String id = group(ann, bob, cat);
+        String id = Conversations.group(http, ann, bob, cat);
         ids.add(id);
         ChatClient watcher = ChatClient.connect(client, node.port(), id, cat.token(), null);
         watcher.next("welcome");
@@ -125,7 +116,7 @@ class GroupCommitTest {
   void aBadMessageInABurstFailsAloneAndLosesNothingElse() {
     Account ann = Accounts.signUp(http, "bad-ann");
     Account bob = Accounts.signUp(http, "bad-bob");
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     try (ChatClient a = ChatClient.connect(client, node.port(), id, ann.token(), null);
         ChatClient b = ChatClient.connect(client, node.port(), id, bob.token(), null)) {
       a.next("welcome");
@@ -172,7 +163,7 @@ class GroupCommitTest {
   void slowModeLetsOneMessageOfABurstThrough() {
     Account ann = Accounts.signUp(http, "slowburst-ann");
     Account bob = Accounts.signUp(http, "slowburst-bob");
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     assertThat(http.patch("/api/conversations/" + id, new JsonObject().put("slowModeSeconds", 60), ann.token()).status()).isEqualTo(200);
     try (ChatClient b = ChatClient.connect(client, node.port(), id, bob.token(), null);
         ChatClient a = ChatClient.connect(client, node.port(), id, ann.token(), null)) {
@@ -190,6 +181,33 @@ class GroupCommitTest {
       }
       JsonArray items = http.get("/api/conversations/" + id + "/messages", bob.token()).json().getJsonArray("items");
       assertThat(items).hasSize(2);
+    }
+  }
+
+  @Test
+  void messagesRefusedBySlowModeInTheBatchOfTheAcceptedOneWaitAWholeInterval() throws Exception {
+    Account ann = Accounts.signUp(http, "slowwait-ann");
+    Account bob = Accounts.signUp(http, "slowwait-bob");
+    String id = Conversations.group(http, ann, bob);
+    assertThat(http.patch("/api/conversations/" + id, new JsonObject().put("slowModeSeconds", 2), ann.token()).status()).isEqualTo(200);
+    assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "earlier"), bob.token()).status())
+        .isEqualTo(201);
+    // the interval since bob's last message runs out: his next message goes through, the ones sent with it wait 2 s
+    Thread.sleep(2_100);
+    try (ChatClient a = ChatClient.connect(client, node.port(), id, ann.token(), null);
+        ChatClient b = ChatClient.connect(client, node.port(), id, bob.token(), null)) {
+      a.next("welcome");
+      b.next("welcome");
+      a.send(send("ann first", null));
+      for (int i = 0; i < 4; i++) {
+        b.send(send("b" + i, null));
+      }
+      assertThat(b.next("ack").getLong("seq")).isPositive();
+      for (int i = 0; i < 3; i++) {
+        JsonObject refused = b.next("error");
+        assertThat(refused.getString("code")).isEqualTo("rate_limited");
+        assertThat(refused.getString("message")).endsWith("retry in 2 s");
+      }
     }
   }
 }

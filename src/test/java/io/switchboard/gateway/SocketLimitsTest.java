@@ -3,13 +3,13 @@ package io.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.ChatClient;
+import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,18 +39,10 @@ class SocketLimitsTest {
     node.close();
   }
 
-  static String group(Account owner, Account... others) {
-    JsonArray ids = new JsonArray();
-    for (Account a : others) {
-      ids.add(a.id());
-    }
-    return http.post("/api/conversations", new JsonObject().put("kind", "group").put("participants", ids), owner.token()).json().getString("id");
-  }
-
   @Test
   void httpSendsPastTheBurstAre429WithRetryAfter() {
     Account ann = Accounts.signUp(http, "rate-http");
-    String id = group(ann);
+    String id = Conversations.group(http, ann);
     for (int i = 0; i < 10; i++) {
       assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "m" + i), ann.token()).status()).isEqualTo(201);
     }
@@ -59,14 +51,14 @@ class SocketLimitsTest {
     assertThat(refused.errorCode()).isEqualTo("rate_limited");
     assertThat(Integer.parseInt(refused.header("Retry-After"))).isPositive();
     // buckets are per conversation
-    String other = group(ann);
+    String other = Conversations.group(http, ann);
     assertThat(http.post("/api/conversations/" + other + "/messages", new JsonObject().put("text", "elsewhere"), ann.token()).status()).isEqualTo(201);
   }
 
   @Test
   void socketSendsPastTheBurstGetRateLimitedFrames() {
     Account ann = Accounts.signUp(http, "rate-ws");
-    String id = group(ann);
+    String id = Conversations.group(http, ann);
     try (ChatClient c = ChatClient.connect(client, node.port(), id, ann.token(), null)) {
       c.next("welcome");
       for (int i = 0; i < 12; i++) {
@@ -87,7 +79,7 @@ class SocketLimitsTest {
   void slowModeSpacesOneUsersMessages() {
     Account ann = Accounts.signUp(http, "slow-owner");
     Account bob = Accounts.signUp(http, "slow-bob");
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     assertThat(http.patch("/api/conversations/" + id, new JsonObject().put("slowModeSeconds", 60), ann.token()).status()).isEqualTo(200);
     assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "first"), bob.token()).status()).isEqualTo(201);
     Http.Response refused = http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "second"), bob.token());
@@ -108,7 +100,7 @@ class SocketLimitsTest {
   void logoutClosesThatSessionsSocketsWith4401() {
     Account first = Accounts.signUp(http, "twice");
     Account second = Accounts.account(http, "twice", "password-twice");
-    String id = group(first);
+    String id = Conversations.group(http, first);
     try (ChatClient a = ChatClient.connect(client, node.port(), id, first.token(), null);
         ChatClient b = ChatClient.connect(client, node.port(), id, second.token(), null)) {
       a.next("welcome");
@@ -126,7 +118,7 @@ class SocketLimitsTest {
     Account ann = Accounts.signUp(http, "remover");
     Account bob = Accounts.signUp(http, "removed");
     Account cid = Accounts.signUp(http, "leaver");
-    String id = group(ann, bob, cid);
+    String id = Conversations.group(http, ann, bob, cid);
     try (ChatClient a = ChatClient.connect(client, node.port(), id, ann.token(), null);
         ChatClient b = ChatClient.connect(client, node.port(), id, bob.token(), null);
         ChatClient c = ChatClient.connect(client, node.port(), id, cid.token(), null)) {

@@ -2,6 +2,7 @@ package io.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.Accounts;
@@ -37,16 +38,6 @@ class MessagesApiTest {
     node.close();
   }
 
-  static String group(Account owner, Account... others) {
-    JsonArray ids = new JsonArray();
-    for (Account a : others) {
-      ids.add(a.id());
-    }
-    Http.Response r = http.post("/api/conversations", new JsonObject().put("kind", "group").put("participants", ids), owner.token());
-    assertThat(r.status()).isEqualTo(201);
-    return r.json().getString("id");
-  }
-
   static JsonObject send(String conversation, Account sender, String text) {
     Http.Response r = http.post("/api/conversations/" + conversation + "/messages", new JsonObject().put("text", text), sender.token());
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
@@ -60,7 +51,7 @@ class MessagesApiTest {
 
   @Test
   void messageHasTheSpecShape() {
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     Http.Response r = http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "hello").put("clientMsgId", "c-1"), ann.token());
     assertThat(r.status()).isEqualTo(201);
     JsonObject m = r.json();
@@ -75,7 +66,7 @@ class MessagesApiTest {
 
   @Test
   void historyWindows() {
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     for (int i = 1; i <= 12; i++) {
       send(id, i % 2 == 0 ? bob : ann, "m" + i);
     }
@@ -94,7 +85,7 @@ class MessagesApiTest {
 
   @Test
   void badLimitsAndBoundsAre400() {
-    String id = group(ann);
+    String id = Conversations.group(http, ann);
     String path = "/api/conversations/" + id + "/messages";
     for (String q : List.of("?limit=0", "?limit=-1", "?limit=201", "?limit=99999999999", "?limit=abc", "?before=-3", "?after=x")) {
       Http.Response r = http.get(path + q, ann.token());
@@ -105,7 +96,7 @@ class MessagesApiTest {
 
   @Test
   void outsidersCannotReadPrivateHistory() {
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     send(id, ann, "secret");
     Http.Response r = http.get("/api/conversations/" + id + "/messages", cid.token());
     assertThat(r.status()).isEqualTo(403);
@@ -117,7 +108,7 @@ class MessagesApiTest {
 
   @Test
   void retriedClientMsgIdIsStoredOnce() {
-    String id = group(ann, bob);
+    String id = Conversations.group(http, ann, bob);
     send(id, bob, "before");
     JsonObject body = new JsonObject().put("text", "once").put("clientMsgId", "retry-1");
     Http.Response first = http.post("/api/conversations/" + id + "/messages", body, ann.token());
@@ -133,7 +124,7 @@ class MessagesApiTest {
 
   @Test
   void textIsLimited() {
-    String id = group(ann);
+    String id = Conversations.group(http, ann);
     Http.Response tooLong = http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "x".repeat(4001)), ann.token());
     assertThat(tooLong.status()).isEqualTo(400);
     assertThat(tooLong.json().getJsonObject("error").getString("message")).contains("text");
@@ -144,7 +135,7 @@ class MessagesApiTest {
 
   @Test
   void recallAndDeleteLeaveTombstones() {
-    String id = group(ann, bob, cid);
+    String id = Conversations.group(http, ann, bob, cid);
     send(id, ann, "oops");
     send(id, bob, "bob says");
     send(id, cid, "cid says");

@@ -60,7 +60,8 @@ public final class MessageStore {
    * a gap. An item whose {@code clientMsgId} is already stored answers the stored message
    * ({@code duplicate}); an item whose sender is no participant ({@code participant} false) or that
    * slow mode refuses ({@code wait_seconds}) writes nothing and takes no seq. In slow mode a sender
-   * gets at most one message per batch, and {@code last_sent_at} is written only there.
+   * gets at most one message per batch (the others wait a whole interval from it), and
+   * {@code last_sent_at} is written only there.
    */
   static final String SEND = """
       WITH input AS MATERIALIZED (
@@ -110,7 +111,10 @@ public final class MessageStore {
           FROM dup d JOIN input i ON i.ord = d.ord)
       SELECT i.ord, p.user_id IS NOT NULL AS participant,
              CASE WHEN s.id IS NULL AND p.user_id IS NOT NULL THEN
-               c.slow_mode_seconds - coalesce(extract(epoch FROM (clock_timestamp() - p.last_sent_at))::float8, 0) END AS wait_seconds,
+               CASE WHEN EXISTS (SELECT 1 FROM accepted a WHERE a.conversation_id = i.conversation_id AND a.sender_id = i.sender_id)
+                 THEN c.slow_mode_seconds::float8
+                 ELSE c.slow_mode_seconds - coalesce(extract(epoch FROM (clock_timestamp() - p.last_sent_at))::float8, 0) END
+             END AS wait_seconds,
              s.duplicate, s.id, s.conversation_id, s.seq, s.kind, s.sender_id, s.text, s.client_msg_id, s.state, s.created_at,
              u.username, u.display_name, u.avatar_id
         FROM input i
