@@ -139,6 +139,8 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(config.get(Settings.HTTP_HOST))
         // -1 shares one random port between the instances of this verticle (tests use port 0)
         .setPort(port == 0 ? -1 : port)
+        // handlers write on the connection's own event loop: plain HTTP connections skip the cross-thread write queue
+        .setStrictThreadMode(true)
         .setCompressionSupported(false)
         .setTcpNoDelay(true)
         .setWebSocketSubProtocols(List.of(ChatUpgrade.SUBPROTOCOL))
