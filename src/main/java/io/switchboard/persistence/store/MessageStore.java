@@ -53,10 +53,12 @@ public final class MessageStore {
   static final String BY_SEQ = SELECT + " WHERE m.conversation_id = $1 AND m.seq = $2";
   /**
    * A batch of messages in one statement (the group commit's): the items come as arrays, in order,
-   * and one row per item comes back in the same order. Locks are taken in one order: the batch's
-   * conversation rows first, sorted (they stay locked to the commit and serialise each
-   * conversation's writers), then the senders' participant rows, sorted; so concurrent batches, of
-   * this node or another, cannot deadlock. Each conversation's seqs continue from its row without
+   * and one row per item comes back in the same order. The batch locks its conversation rows,
+   * sorted, so concurrent batches, of this node or another, cannot deadlock; the locks stay to the
+   * commit and serialise each conversation's writers, slow mode's {@code last_sent_at} included. The
+   * senders' participant rows are only read (locking them cost a written row lock for every
+   * conversation-sender pair): a send that races the sender's removal is ordered before the removal,
+   * as if it had come a moment earlier. Each conversation's seqs continue from its row without
    * a gap. An item whose {@code clientMsgId} is already stored answers the stored message
    * ({@code duplicate}); an item whose sender is no participant ({@code participant} false) or that
    * slow mode refuses ({@code wait_seconds}) writes nothing and takes no seq. In slow mode a sender
@@ -71,9 +73,8 @@ public final class MessageStore {
          WHERE c.id = ANY($2::uuid[]) ORDER BY c.id FOR NO KEY UPDATE),
       member AS MATERIALIZED (
         SELECT p.conversation_id, p.user_id, p.last_sent_at FROM participants p
-         WHERE p.conversation_id = ANY($2::uuid[]) AND p.user_id = ANY($3::uuid[])
-           AND p.conversation_id IN (SELECT id FROM conv)
-         ORDER BY p.conversation_id, p.user_id FOR NO KEY UPDATE),
+         WHERE (p.conversation_id, p.user_id) IN (SELECT DISTINCT conversation_id, sender_id FROM input)
+           AND p.conversation_id IN (SELECT id FROM conv)),
       dup AS MATERIALIZED (
         SELECT i.ord, m.* FROM input i
           JOIN messages m ON m.conversation_id = i.conversation_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id
