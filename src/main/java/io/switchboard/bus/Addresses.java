@@ -4,9 +4,11 @@ import io.switchboard.auth.Grants;
 import io.switchboard.domain.Conversation;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
+import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.LinkRestored;
 import io.switchboard.domain.event.PermissionsChanged;
 import io.switchboard.domain.event.SessionsRevoked;
+import io.switchboard.domain.event.StoredMessages;
 import io.switchboard.domain.Job;
 import io.switchboard.domain.Page;
 import io.switchboard.domain.Schedule;
@@ -141,13 +143,22 @@ public final class Addresses {
   public static final Address<PermissionsChanged, Void> PERMISSIONS_CHANGED = new Address<>("sb.topic.permissions-changed");
 
   /**
-   * A message was committed (not a retried duplicate). Published by the persistence verticle, from
-   * its one event loop, in commit order, which is seq order within a conversation; the gateway
-   * verticle, one consumer on one event loop, fans it out in that order, so the sockets' hubs do not
-   * see seqs out of order (and read nothing back from Postgres) however the senders are spread over
-   * event loops.
+   * Messages were committed (not retried duplicates), all those of one group commit in one event.
+   * Published by the persistence verticle, from its one event loop, in commit order, which is seq
+   * order within a conversation; the gateway verticle, one consumer on one event loop, encodes each
+   * frame once and fans them out in that order ({@link #LOCAL_MESSAGES}, the cluster link), so the
+   * sockets' hubs do not see seqs out of order (and read nothing back from Postgres) however the
+   * senders are spread over event loops. One event per commit rather than per message: the event
+   * bus hops are paid per batch.
    */
-  public static final Address<Message, Void> MESSAGE_STORED = new Address<>("sb.topic.message-stored");
+  public static final Address<StoredMessages, Void> MESSAGES_STORED = new Address<>("sb.topic.messages-stored");
+
+  /**
+   * This node's committed messages, as events of their conversations, in commit order: one event
+   * per group commit for every hub of the node, which takes those of the conversations it holds.
+   * Other nodes' messages and every other kind of event come on {@link #conversationTopic(String)}.
+   */
+  public static final Address<ConversationEvents, Void> LOCAL_MESSAGES = new Address<>("sb.topic.local-messages");
 
   /** The cluster link is back after an outage: hubs catch up from Postgres. */
   public static final Address<LinkRestored, Void> LINK_RESTORED = new Address<>("sb.topic.link-restored");

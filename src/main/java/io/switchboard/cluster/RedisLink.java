@@ -13,7 +13,9 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -59,6 +61,7 @@ public final class RedisLink implements ClusterLink {
   private final ArrayDeque<Request> retry = new ArrayDeque<>();
   private RedisConnection publishing;
   private boolean publishConnecting;
+  private boolean flushScheduled;
   private long droppedPublishes;
 
   public RedisLink(Vertx vertx, String url) {
@@ -164,7 +167,14 @@ public final class RedisLink implements ClusterLink {
         log.atWarn().addKeyValue("dropped", droppedPublishes).log("redis publish queue full; oldest publishes dropped");
       }
     }
-    flush();
+    // the publishes of one event-loop task (a group commit's messages) go out in one write
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.runOnContext(v -> {
+        flushScheduled = false;
+        flush();
+      });
+    }
   }
 
   private void flush() {
@@ -173,14 +183,20 @@ public final class RedisLink implements ClusterLink {
       return;
     }
     RedisConnection conn = publishing;
-    while (hasWork()) {
-      Request request = retry.isEmpty() ? pending.poll() : retry.poll();
-      conn.send(request).onFailure(e -> {
-        // not known to have reached Redis: send it again once a connection is back (receivers drop duplicates)
-        retry.add(request);
-        dropPublisher(conn, e.getMessage());
-      });
+    List<Request> batch = new ArrayList<>(retry.size() + pending.size());
+    batch.addAll(retry);
+    batch.addAll(pending);
+    retry.clear();
+    pending.clear();
+    if (batch.isEmpty()) {
+      return;
     }
+    Future<?> sent = batch.size() == 1 ? conn.send(batch.get(0)) : conn.batch(batch);
+    sent.onFailure(e -> {
+      // not known to have reached Redis: send them again once a connection is back (receivers drop duplicates)
+      retry.addAll(batch);
+      dropPublisher(conn, e.getMessage());
+    });
   }
 
   private void connectPublisher() {

@@ -2,6 +2,7 @@ package io.switchboard.gateway;
 
 import io.switchboard.domain.event.ConversationEvent;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * Carries conversation events to every node that has sockets of the conversation. Events arrive on
@@ -11,6 +12,12 @@ import io.vertx.core.Future;
 public interface ClusterBroker {
 
   void publish(String conversationId, ConversationEvent event);
+
+  /**
+   * This node's committed messages, in commit order: to this node's hubs at once, as one
+   * {@link io.switchboard.bus.Addresses#LOCAL_MESSAGES} event, and to the other nodes.
+   */
+  void publishMessages(List<ConversationEvent> messages);
 
   Future<Void> subscribe(String conversationId);
 

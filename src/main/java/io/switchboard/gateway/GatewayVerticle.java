@@ -57,7 +57,7 @@ public final class GatewayVerticle extends VerticleBase {
     Gateway gateway = new Gateway(vertx, node.config(), broker, presence);
     node.attachGateway(gateway);
     // one consumer on this verticle's event loop: committed messages go out in commit order
-    Bus.subscribe(vertx, Addresses.MESSAGE_STORED, gateway.messaging()::stored);
+    Bus.subscribe(vertx, Addresses.MESSAGES_STORED, gateway.messaging()::stored);
     if (redisPresence != null) {
       RedisPresence cluster = redisPresence;
       cluster.onWentOffline((conversationId, userId) -> gateway.messaging().presence(userId, conversationId, false));

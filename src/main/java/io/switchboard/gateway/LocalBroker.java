@@ -3,8 +3,10 @@ package io.switchboard.gateway;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.event.ConversationEvent;
+import io.switchboard.domain.event.ConversationEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /** A single node: events go straight to the node's local topic, so there is nothing to subscribe to. */
 public final class LocalBroker implements ClusterBroker {
@@ -18,6 +20,11 @@ public final class LocalBroker implements ClusterBroker {
   @Override
   public void publish(String conversationId, ConversationEvent event) {
     Bus.publish(vertx, Addresses.conversationTopic(conversationId), event);
+  }
+
+  @Override
+  public void publishMessages(List<ConversationEvent> messages) {
+    Bus.publish(vertx, Addresses.LOCAL_MESSAGES, new ConversationEvents(messages));
   }
 
   @Override

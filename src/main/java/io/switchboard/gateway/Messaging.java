@@ -5,16 +5,19 @@ import io.switchboard.bus.Bus;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvent.Type;
+import io.switchboard.domain.event.StoredMessages;
 import io.switchboard.error.ApiException;
 import io.switchboard.persistence.store.ConversationStore;
 import io.switchboard.persistence.store.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The message operations shared by the HTTP API and the sockets: each is committed through the
  * persistence verticle first, then announced once to the conversation through the broker (new
- * messages in commit order, through {@link Addresses#MESSAGE_STORED}).
+ * messages in commit order, through {@link Addresses#MESSAGES_STORED}).
  */
 public final class Messaging {
 
@@ -56,9 +59,16 @@ public final class Messaging {
     return Bus.request(vertx, Addresses.MESSAGE_SEND, new MessageStore.Send(conversationId, userId, text, clientMsgId));
   }
 
-  /** A committed message ({@link Addresses#MESSAGE_STORED}, in commit order): announced to its conversation. */
-  void stored(Message m) {
-    broker.publish(m.conversationId(), new ConversationEvent(m.conversationId(), Type.MESSAGE, m.seq(), m.senderId(), Frames.message(m)));
+  /**
+   * Committed messages ({@link Addresses#MESSAGES_STORED}, in commit order): each frame encoded once,
+   * announced to the conversations on this node and the others.
+   */
+  void stored(StoredMessages stored) {
+    List<ConversationEvent> events = new ArrayList<>(stored.messages().size());
+    for (Message m : stored.messages()) {
+      events.add(new ConversationEvent(m.conversationId(), Type.MESSAGE, m.seq(), m.senderId(), Frames.message(m)));
+    }
+    broker.publishMessages(events);
   }
 
   public Future<Message> recall(String userId, String conversationId, long seq) {

@@ -4,10 +4,12 @@ import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.cluster.ClusterLink;
 import io.switchboard.domain.event.ConversationEvent;
+import io.switchboard.domain.event.ConversationEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,14 @@ public final class RedisBroker implements ClusterBroker {
   public void publish(String conversationId, ConversationEvent event) {
     Bus.publish(vertx, Addresses.conversationTopic(conversationId), event);
     link.publish(channel(conversationId), encode(origin, event));
+  }
+
+  @Override
+  public void publishMessages(List<ConversationEvent> messages) {
+    Bus.publish(vertx, Addresses.LOCAL_MESSAGES, new ConversationEvents(messages));
+    for (ConversationEvent event : messages) {
+      link.publish(channel(event.conversationId()), encode(origin, event));
+    }
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.switchboard.auth.AccessChanges;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.config.Settings;
+import io.switchboard.domain.Message;
+import io.switchboard.domain.event.StoredMessages;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
@@ -21,6 +23,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Owns the Postgres pool and answers every persistence request on the bus. The only verticle that
@@ -31,6 +35,8 @@ public final class PersistenceVerticle extends VerticleBase {
   private final NodeContext node;
   private final DatabaseUrl url;
   private Pool pool;
+  /** Messages committed in the current event-loop task, not yet announced; null when none. */
+  private List<Message> announcing;
 
   public PersistenceVerticle(NodeContext node, DatabaseUrl url) {
     this.node = node;
@@ -118,7 +124,7 @@ public final class PersistenceVerticle extends VerticleBase {
     MessageStore messages = new MessageStore(pool);
     Bus.consume(vertx, Addresses.MESSAGE_SEND, send -> messages.send(send).onSuccess(sent -> {
       if (!sent.duplicate()) {
-        Bus.publish(vertx, Addresses.MESSAGE_STORED, sent.message());
+        announce(sent.message());
       }
     }));
     Bus.consume(vertx, Addresses.MESSAGE_HISTORY, messages::history);
@@ -126,6 +132,22 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.MESSAGE_RECALL, messages::recall);
     Bus.consume(vertx, Addresses.MESSAGE_DELETE, messages::delete);
     return pool.query("SELECT 1").execute();
+  }
+
+  /**
+   * A group commit completes its messages in one event-loop task; they are announced together, in
+   * commit order, once that task is over ({@link Addresses#MESSAGES_STORED}).
+   */
+  private void announce(Message message) {
+    if (announcing == null) {
+      announcing = new ArrayList<>();
+      context.runOnContext(v -> {
+        List<Message> batch = announcing;
+        announcing = null;
+        Bus.publish(vertx, Addresses.MESSAGES_STORED, new StoredMessages(batch));
+      });
+    }
+    announcing.add(message);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
+import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.ConversationEvent.Type;
 import io.switchboard.domain.event.SessionsRevoked;
 import io.switchboard.gateway.CloseCodes;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The conversation sockets of one event loop. Only that event loop touches it. Each conversation
- * with local sockets has one {@link Channel}: one consumer of the conversation's topic, and the seq of
+ * with local sockets has one {@link Channel}: one consumer of the conversation's topic (other nodes'
+ * messages, every other event; this node's messages arrive in batches on
+ * {@link Addresses#LOCAL_MESSAGES}, one consumer per hub), and the seq of
  * the last message dispatched, so that messages reach the sockets in seq order without duplicates
  * even when events arrive out of order (a missing seq is read from Postgres, where it is committed).
  */
@@ -44,6 +47,7 @@ public final class ChatHub {
     this.gateway = gateway;
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, this::revoked);
     Bus.subscribe(vertx, Addresses.LINK_RESTORED, e -> catchUp());
+    Bus.subscribe(vertx, Addresses.LOCAL_MESSAGES, this::localMessages);
     long pingMillis = gateway.pingSeconds() * 1000L;
     vertx.setPeriodic(Math.max(500, pingMillis / 2), id -> checkIdle(pingMillis));
   }
@@ -86,6 +90,16 @@ public final class ChatHub {
    */
   public void catchUp() {
     channels.values().forEach(Channel::catchUp);
+  }
+
+  /** This node's committed messages, one event per group commit: each to its conversation's channel, if held here. */
+  private void localMessages(ConversationEvents batch) {
+    for (ConversationEvent event : batch.events()) {
+      Channel channel = channels.get(event.conversationId());
+      if (channel != null) {
+        channel.accept(event);
+      }
+    }
   }
 
   private void revoked(SessionsRevoked event) {

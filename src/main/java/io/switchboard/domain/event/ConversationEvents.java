@@ -1,0 +1,7 @@
+package io.switchboard.domain.event;
+
+import java.util.List;
+
+/** Events of any conversations, in the order they happened; each node's hubs take those of their conversations. */
+public record ConversationEvents(List<ConversationEvent> events) {
+}
