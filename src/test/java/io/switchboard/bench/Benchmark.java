@@ -124,6 +124,19 @@ public final class Benchmark {
     return members;
   }
 
+  /** Senders on node A; of every room's readers, half on A and half on B (measured alike). */
+  private static List<Member> pairedMembers(List<String> roomRefs, List<String> tokens, int portA, int portB) {
+    List<Member> members = new ArrayList<>();
+    for (int r = 0; r < roomRefs.size(); r++) {
+      for (int m = 0; m < MEMBERS; m++) {
+        boolean sender = m < SENDERS;
+        String uri = "/ws/chat/" + roomRefs.get(r) + "?token=" + tokens.get(m);
+        members.add(new Member(sender || m % 2 == 0 ? portA : portB, r, uri, sender, !sender));
+      }
+    }
+    return members;
+  }
+
   private static List<String> ceilingRooms() {
     List<String> rooms = new ArrayList<>();
     for (int r = 0; r < ROOMS; r++) {
@@ -177,6 +190,10 @@ public final class Benchmark {
     System.out.printf("  %-28s offered %,9.0f/s delivered %,9.0f/s p50 %7.2f p95 %7.2f p99 %7.2f max %8.1f ms lost %d errors %d%n",
         label, r.offered(), r.delivered(), r.latency().p50(), r.latency().p95(), r.latency().p99(), r.latency().max(), r.lost(),
         r.errors());
+    if (r.ack().count() > 0) {
+      System.out.printf("  %-28s acks p50 %7.2f p95 %7.2f p99 %7.2f max %8.1f ms%n", "", r.ack().p50(), r.ack().p95(), r.ack().p99(),
+          r.ack().max());
+    }
     if (r.errors() > 0 || r.lost() > 0) {
       System.out.println("    " + r.detail());
       details.add(label + ": " + r.detail());
@@ -282,6 +299,23 @@ public final class Benchmark {
       } else {
         table.add("cross-node: added vs one node", "", "", "-", "", "-", "", "", "", "", "",
             r.latency().count() == 0 ? "(no delivery crossed nodes)" : "");
+      }
+      gen.closeAll();
+      // Phases of a run drift on a noisy machine; the paired step compares both paths in the same seconds.
+      requireAll(gen.open(pairedMembers(rooms, tokens, a.port, b.port), 50), "paired cross-node sockets");
+      step(gen, "paired warm-up (not reported)", BASE_RATE, warmupSeconds);
+      Result paired = step(gen, "paired (readers on A and B)", BASE_RATE, fanoutSeconds);
+      Latencies.Summary local = paired.byPort().get(a.port);
+      Latencies.Summary remote = paired.byPort().get(b.port);
+      if (local != null && remote != null) {
+        table.add("cross-node, same run: readers on A", "", "", Table.ms(local.p50()), Table.ms(local.p95()), Table.ms(local.p99()),
+            Table.ms(local.max()), "", "", "", "", "");
+        table.add("cross-node, same run: readers on B", "", "", Table.ms(remote.p50()), Table.ms(remote.p95()), Table.ms(remote.p99()),
+            Table.ms(remote.max()), "", "", "", "", "");
+        table.add("cross-node: added, same run (B - A)", "", "", String.format("%+.2f", remote.p50() - local.p50()), "",
+            String.format("%+.2f", remote.p99() - local.p99()), "", "", "", "", "", "");
+        System.out.printf("  paired: readers on A p50 %.2f p99 %.2f ms; readers on B p50 %.2f p99 %.2f ms%n", local.p50(), local.p99(),
+            remote.p50(), remote.p99());
       }
       gen.closeAll();
     } catch (RuntimeException e) {

@@ -11,7 +11,9 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -59,6 +61,8 @@ final class LoadGenerator implements AutoCloseable {
   private long lastReceipt;
   private String firstError;
   private Latencies latencies = new Latencies();
+  private Map<Integer, Latencies> byPort = new HashMap<>();
+  private Latencies acks = new Latencies();
   private boolean closingAll;
 
   /**
@@ -82,6 +86,8 @@ final class LoadGenerator implements AutoCloseable {
     ClientWebSocket ws;
     long lastSeq = -1;
     long sent;
+    // send times of this sender's messages not acknowledged yet (acks come back in send order)
+    final java.util.ArrayDeque<Long> unacked = new java.util.ArrayDeque<>();
 
     Sock(Member member) {
       this.member = member;
@@ -214,6 +220,11 @@ final class LoadGenerator implements AutoCloseable {
       sendFailures = 0;
       firstError = null;
       latencies = new Latencies();
+      byPort = new HashMap<>();
+      acks = new Latencies();
+      for (Sock s : senders) {
+        s.unacked.clear();
+      }
       Promise<Result> done = Promise.promise();
       long start = System.nanoTime();
       long stopAt = start + (long) (seconds * 1e9);
@@ -241,9 +252,11 @@ final class LoadGenerator implements AutoCloseable {
         if (receipts >= expectedTotal || now >= drainUntil) {
           vertx.cancelTimer(timer);
           double active = Math.max(seconds, (lastReceipt - start) / 1e9);
+          Map<Integer, Latencies.Summary> perPort = new HashMap<>();
+          byPort.forEach((port, l) -> perPort.put(port, l.summary()));
           done.complete(new Result(label, expectedTotal / seconds, receipts / active, latencies.summary(),
               expectedTotal, expectedTotal - receipts, errorFrames + unexpectedCloses + duplicates + orderViolations + sendFailures,
-              errorDetail()));
+              errorDetail(), perPort, acks.summary()));
         }
       });
       return done.future();
@@ -270,7 +283,9 @@ final class LoadGenerator implements AutoCloseable {
     expected[id] = measuredPerRoom[s.member.room()];
     received[id] = 0;
     expectedTotal += expected[id];
-    String frame = "{\"type\":\"send\",\"text\":\"" + System.nanoTime() + "|" + step + "." + id + "\"}";
+    long now = System.nanoTime();
+    s.unacked.add(now);
+    String frame = "{\"type\":\"send\",\"text\":\"" + now + "|" + step + "." + id + "\"}";
     s.ws.writeTextMessage(frame).onFailure(e -> {
       sendFailures++;
       if (firstError == null) {
@@ -281,6 +296,13 @@ final class LoadGenerator implements AutoCloseable {
 
   private void onFrame(Sock s, String t) {
     long now = System.nanoTime();
+    if (t.startsWith("{\"type\":\"ack\"")) {
+      Long sentAt = s.unacked.poll();
+      if (sentAt != null) {
+        acks.add(now - sentAt);
+      }
+      return;
+    }
     int i = t.indexOf("\"text\":\"");
     if (i < 0) {
       if (t.startsWith("{\"type\":\"error\"")) {
@@ -331,6 +353,7 @@ final class LoadGenerator implements AutoCloseable {
     receipts++;
     lastReceipt = now;
     latencies.add(now - sentAt);
+    byPort.computeIfAbsent(s.member.port(), port -> new Latencies()).add(now - sentAt);
   }
 
   /** Closes every socket (not counted as errors) and waits a little for the closes to go out. */
@@ -361,9 +384,13 @@ final class LoadGenerator implements AutoCloseable {
     }
   }
 
-  /** A step's outcome. Rates are deliveries per second; latencies in milliseconds. */
+  /**
+   * A step's outcome. Rates are deliveries per second; latencies in milliseconds, of all measured
+   * deliveries, per server port of the receiving socket, and of the senders' acks (send to ack: the
+   * commit as the sender sees it).
+   */
   record Result(String label, double offered, double delivered, Latencies.Summary latency, long expected, long lost, long errors,
-      String detail) {
+      String detail, Map<Integer, Latencies.Summary> byPort, Latencies.Summary ack) {
     double deliveredFraction() {
       return expected == 0 ? 1 : (expected - lost) / (double) expected;
     }
