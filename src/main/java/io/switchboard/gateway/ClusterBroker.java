@@ -6,8 +6,10 @@ import java.util.List;
 
 /**
  * Carries conversation events to every node that has sockets of the conversation. Events arrive on
- * each node's local topic {@code Addresses.conversationTopic(id)}. A node subscribes to a
- * conversation when its first local socket opens and unsubscribes after its last one closed.
+ * each node's local topic {@code Addresses.conversationTopic(id)}, except the node's own committed
+ * messages, which reach its hubs in one {@code Addresses.LOCAL_MESSAGES} event per commit. A node
+ * subscribes to a conversation when its first local socket opens and unsubscribes after its last
+ * one closed.
  */
 public interface ClusterBroker {
 

@@ -8,7 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 
-/** A single node: events go straight to the node's local topic, so there is nothing to subscribe to. */
+/** A single node: events go straight to the node's local topics, so there is nothing to subscribe to. */
 public final class LocalBroker implements ClusterBroker {
 
   private final Vertx vertx;
