@@ -1,6 +1,8 @@
 package io.switchboard.config;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -52,6 +54,35 @@ final class Parsers {
         throw new IllegalArgumentException("must be a positive number");
       }
       return value;
+    };
+  }
+
+  static Function<String, Boolean> bool() {
+    return raw -> switch (raw.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "on", "1" -> true;
+      case "false", "no", "off", "0" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    };
+  }
+
+  /** Comma-separated IP addresses or CIDR ranges (IPv4 or IPv6), checked for form only. */
+  static Function<String, List<String>> addressList() {
+    return raw -> {
+      if (raw == null || raw.isBlank()) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (String part : raw.split(",")) {
+        String p = part.trim();
+        if (p.isEmpty()) {
+          continue;
+        }
+        if (!p.matches("[0-9A-Fa-f:.]+(/[0-9]{1,3})?")) {
+          throw new IllegalArgumentException("must be IP addresses or CIDR ranges separated by commas: " + p);
+        }
+        out.add(p);
+      }
+      return List.copyOf(out);
     };
   }
 

@@ -64,7 +64,7 @@ public final class Settings {
   public static final Setting<Integer> REFRESH_TOKEN_TTL = new Setting<>("auth.refreshTokenTtlSeconds", "SWITCHBOARD_REFRESH_TOKEN_TTL_SECONDS",
       "2592000", intRange(60, 31_536_000), "refresh token (session) lifetime");
   public static final Setting<Integer> BCRYPT_COST = new Setting<>("auth.bcryptCost", "SWITCHBOARD_BCRYPT_COST", "12",
-      intRange(4, 16), "bcrypt cost factor of password hashes (each step doubles the work)");
+      intRange(4, 16), "bcrypt cost factor of password hashes (each step doubles the work; prod refuses less than 10)");
   public static final Setting<Integer> CAPTCHA_AFTER_FAILURES = new Setting<>("auth.captchaAfterFailures", "SWITCHBOARD_CAPTCHA_AFTER_FAILURES",
       "5", intRange(1, 1000), "failed logins for one username within 15 minutes after which a captcha is required");
 
@@ -97,10 +97,37 @@ public final class Settings {
   public static final Setting<Integer> WS_OUTBOX_BYTES = new Setting<>("ws.outboxBytes", "SWITCHBOARD_WS_OUTBOX_BYTES", "1048576",
       intRange(1024, 1 << 30), "outbound bytes queued for one socket past which it is closed as a slow reader (1013)");
 
+  public static final Setting<Integer> HTTP_IDLE_TIMEOUT_SECONDS = new Setting<>("http.idleTimeoutSeconds", "SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS",
+      "120", intRange(1, 86_400), "a connection (HTTP or WebSocket) that reads and writes nothing this long is closed");
+  public static final Setting<Integer> HTTP_HEADER_TIMEOUT_SECONDS = new Setting<>("http.headerTimeoutSeconds", "SWITCHBOARD_HTTP_HEADER_TIMEOUT_SECONDS",
+      "10", intRange(1, 3_600), "a connection whose request head has not fully arrived this long after it opened (or after the previous response) is closed");
+  public static final Setting<List<String>> TRUSTED_PROXIES = new Setting<>("http.trustedProxies", "SWITCHBOARD_TRUSTED_PROXIES", "",
+      addressList(), "comma-separated IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (unset = none)");
+  public static final Setting<Integer> PG_MAX_WAIT_QUEUE = new Setting<>("pg.maxWaitQueue", "SWITCHBOARD_PG_MAX_WAIT_QUEUE", "512",
+      intRange(1, 100_000), "requests that may wait for a Postgres connection; past that they get 503 unavailable");
+  public static final Setting<Integer> AUTH_HASH_THREADS = new Setting<>("auth.hashThreads", "SWITCHBOARD_AUTH_HASH_THREADS", "2",
+      intRange(1, 64), "threads of the password-hashing pool (bcrypt runs only there)");
+  public static final Setting<Integer> AUTH_HASH_QUEUE = new Setting<>("auth.hashQueue", "SWITCHBOARD_AUTH_HASH_QUEUE", "32",
+      intRange(1, 10_000), "password hashes that may wait for a hashing thread; past that the request gets 503 unavailable");
+  public static final Setting<Integer> AUTH_IP_BURST = new Setting<>("auth.ipBurst", "SWITCHBOARD_AUTH_IP_BURST", "20",
+      intRange(1, 1_000_000), "login, register, refresh and captcha calls one client address may make in a burst (per node)");
+  public static final Setting<Double> AUTH_IP_PER_MINUTE = new Setting<>("auth.ipPerMinute", "SWITCHBOARD_AUTH_IP_PER_MINUTE", "30",
+      positiveDouble(), "sustained login, register, refresh and captcha calls per minute per client address (per node)");
+  public static final Setting<Boolean> WEBHOOK_ALLOW_PRIVATE = new Setting<>("jobs.webhookAllowPrivate", "SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "false",
+      bool(), "allow webhook targets on loopback, link-local or private addresses");
+  public static final Setting<Integer> WS_FRAME_BURST = new Setting<>("ws.frameBurst", "SWITCHBOARD_WS_FRAME_BURST", "40",
+      intRange(1, 1_000_000), "client frames of any type one socket may send in a burst; past the budget: rate_limited");
+  public static final Setting<Double> WS_FRAMES_PER_SECOND = new Setting<>("ws.framesPerSecond", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "20",
+      positiveDouble(), "sustained client frames per second per socket");
+  public static final Setting<Integer> TYPING_INTERVAL_SECONDS = new Setting<>("ws.typingIntervalSeconds", "SWITCHBOARD_TYPING_INTERVAL_SECONDS",
+      "3", intRange(0, 3_600), "typing events of one user in one conversation are relayed at most once per this many seconds (per node)");
+
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, EVENT_LOOPS, HTTP_INSTANCES,
       HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
       CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,
       WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD, RECALL_WINDOW_SECONDS, RATE_BURST, RATE_PER_SECOND,
-      WS_PING_SECONDS, WS_OUTBOX_BYTES);
+      WS_PING_SECONDS, WS_OUTBOX_BYTES, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_HEADER_TIMEOUT_SECONDS, TRUSTED_PROXIES, PG_MAX_WAIT_QUEUE,
+      AUTH_HASH_THREADS, AUTH_HASH_QUEUE, AUTH_IP_BURST, AUTH_IP_PER_MINUTE, WEBHOOK_ALLOW_PRIVATE, WS_FRAME_BURST, WS_FRAMES_PER_SECOND,
+      TYPING_INTERVAL_SECONDS);
 }
