@@ -60,6 +60,8 @@ public final class Addresses {
 
   public static final Address<GroupStore.Query, Page<Group>> GROUP_LIST = new Address<>("sb.groups.list");
   public static final Address<String, Group> GROUP_GET = new Address<>("sb.groups.get");
+  /** Groups by name (case-insensitive); an unknown name is a 400 naming {@code groups}. */
+  public static final Address<List<String>, List<Group>> GROUP_BY_NAMES = new Address<>("sb.groups.by-names");
   /** 409 for a duplicate name (case-insensitive), 400 for an unknown permission. */
   public static final Address<GroupStore.CreateGroup, Group> GROUP_CREATE = new Address<>("sb.groups.create");
   /** 409 for a duplicate name or renaming a built-in group. */
@@ -126,7 +128,7 @@ public final class Addresses {
   public static final Address<ConversationStore.Membership, Boolean> PARTICIPANT_REMOVE = new Address<>("sb.conversations.participant-remove");
   public static final Address<ConversationStore.Update, Conversation> CONVERSATION_UPDATE = new Address<>("sb.conversations.update");
   /** Moves a read marker forward; answers the marker. */
-  public static final Address<ConversationStore.MarkRead, Long> CONVERSATION_MARK_READ = new Address<>("sb.conversations.mark-read");
+  public static final Address<ConversationStore.MarkRead, ConversationStore.ReadMarker> CONVERSATION_MARK_READ = new Address<>("sb.conversations.mark-read");
 
   /** Stores a message (seq taken in the same transaction); a retried clientMsgId answers the original. */
   public static final Address<MessageStore.Send, MessageStore.Sent> MESSAGE_SEND = new Address<>("sb.messages.send");

@@ -102,6 +102,7 @@ public final class PersistenceVerticle extends VerticleBase {
     GroupStore groups = new GroupStore(pool);
     Bus.consume(vertx, Addresses.GROUP_LIST, groups::list);
     Bus.consume(vertx, Addresses.GROUP_GET, groups::get);
+    Bus.consume(vertx, Addresses.GROUP_BY_NAMES, groups::byNames);
     Bus.consume(vertx, Addresses.GROUP_CREATE, groups::create);
     Bus.consume(vertx, Addresses.GROUP_UPDATE, groups::update);
     Bus.consume(vertx, Addresses.GROUP_DELETE, groups::delete);

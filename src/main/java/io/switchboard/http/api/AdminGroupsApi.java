@@ -2,6 +2,7 @@ package io.switchboard.http.api;
 
 import io.switchboard.NodeContext;
 import io.switchboard.auth.AccessChanges;
+import io.switchboard.auth.Principal;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.Group;
@@ -20,17 +21,20 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.util.List;
 
 /**
- * Group administration (SPEC §3, {@code groups.manage}). Any change to what a group grants or who is
- * in it is announced on {@link Addresses#PERMISSIONS_CHANGED}, so cached grants are dropped at once.
+ * Group administration (SPEC §3, {@code groups.manage}), within the rules of {@link GrantPolicy}.
+ * Any change to what a group grants or who is in it is announced on
+ * {@link Addresses#PERMISSIONS_CHANGED}, so cached grants are dropped at once.
  */
 public final class AdminGroupsApi implements ApiModule {
 
   private final Vertx vertx;
   private final NodeContext node;
+  private final GrantPolicy policy;
 
   public AdminGroupsApi(Vertx vertx, NodeContext node) {
     this.vertx = vertx;
     this.node = node;
+    this.policy = new GrantPolicy(vertx);
   }
 
   @Override
@@ -51,8 +55,10 @@ public final class AdminGroupsApi implements ApiModule {
 
   private void create(RoutingContext ctx) {
     JsonObject body = Api.body(ctx);
-    Future<Group> created = Bus.request(vertx, Addresses.GROUP_CREATE,
-            new GroupStore.CreateGroup(body.getString("name"), body.getString("description", ""), names(body.getJsonArray("permissions"))))
+    List<String> permissions = names(body.getJsonArray("permissions"));
+    Future<Group> created = GrantPolicy.mayGrant(Api.principal(ctx), permissions)
+        .compose(v -> Bus.request(vertx, Addresses.GROUP_CREATE,
+            new GroupStore.CreateGroup(body.getString("name"), body.getString("description", ""), permissions)))
         .compose(group -> audit(ctx, "group.create", group).map(group));
     Api.reply(ctx, 201, created, Group::toJson);
   }
@@ -63,14 +69,17 @@ public final class AdminGroupsApi implements ApiModule {
 
   private void update(RoutingContext ctx) {
     JsonObject body = Api.body(ctx);
-    Future<Group> updated = Bus.request(vertx, Addresses.GROUP_UPDATE,
-            new GroupStore.UpdateGroup(Api.path(ctx, "id"), body.getString("name"), body.getString("description")))
+    String id = Api.path(ctx, "id");
+    Future<Group> updated = policy.changeableGroup(Api.principal(ctx), id)
+        .compose(g -> Bus.request(vertx, Addresses.GROUP_UPDATE, new GroupStore.UpdateGroup(id, body.getString("name"), body.getString("description"))))
         .compose(group -> audit(ctx, "group.update", group).map(group));
     Api.reply(ctx, 200, updated, Group::toJson);
   }
 
   private void delete(RoutingContext ctx) {
-    Future<Group> deleted = Bus.request(vertx, Addresses.GROUP_DELETE, Api.path(ctx, "id"))
+    String id = Api.path(ctx, "id");
+    Future<Group> deleted = policy.changeableGroup(Api.principal(ctx), id)
+        .compose(g -> Bus.request(vertx, Addresses.GROUP_DELETE, id))
         .onSuccess(group -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(null)))
         .compose(group -> audit(ctx, "group.delete", group).map(group));
     Api.noContent(ctx, deleted);
@@ -78,7 +87,11 @@ public final class AdminGroupsApi implements ApiModule {
 
   private void setPermissions(RoutingContext ctx) {
     List<String> permissions = names(Api.body(ctx).getJsonArray("permissions"));
-    Future<Group> updated = Bus.request(vertx, Addresses.GROUP_SET_PERMISSIONS, new GroupStore.SetPermissions(Api.path(ctx, "id"), permissions))
+    String id = Api.path(ctx, "id");
+    Principal caller = Api.principal(ctx);
+    Future<Group> updated = policy.changeableGroup(caller, id)
+        .compose(group -> GrantPolicy.mayGrant(caller, GrantPolicy.changed(group.permissions(), permissions)))
+        .compose(v -> Bus.request(vertx, Addresses.GROUP_SET_PERMISSIONS, new GroupStore.SetPermissions(id, permissions)))
         .onSuccess(group -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(null)))
         .compose(group -> audit(ctx, "group.permissions", group).map(group));
     Api.reply(ctx, 200, updated, Group::toJson);

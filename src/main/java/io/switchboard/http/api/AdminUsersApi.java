@@ -21,7 +21,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.util.List;
 
-/** User administration (SPEC §3, {@code users.manage}): list and search, create, change, disable, set groups. */
+/**
+ * User administration (SPEC §3, {@code users.manage}): list and search, create, change, disable, set
+ * groups, within the rules of {@link GrantPolicy}.
+ */
 public final class AdminUsersApi implements ApiModule {
 
   static final int DEFAULT_LIMIT = 50;
@@ -29,11 +32,13 @@ public final class AdminUsersApi implements ApiModule {
   private final Vertx vertx;
   private final NodeContext node;
   private final PasswordHasher hasher;
+  private final GrantPolicy policy;
 
   public AdminUsersApi(Vertx vertx, NodeContext node, PasswordHasher hasher) {
     this.vertx = vertx;
     this.node = node;
     this.hasher = hasher;
+    this.policy = new GrantPolicy(vertx);
   }
 
   @Override
@@ -57,7 +62,10 @@ public final class AdminUsersApi implements ApiModule {
     JsonArray groups = body.getJsonArray("groups");
     List<String> groupNames = groups == null ? List.of("member") : groups.stream().map(String::valueOf).toList();
     boolean superuser = body.getBoolean("superuser", false);
-    Future<User> created = hasher.hash(body.getString("password"))
+    Principal caller = Api.principal(ctx);
+    Future<User> created = GrantPolicy.superuserOnly(caller, superuser, "create a superuser")
+        .compose(v -> policy.mayAssign(caller, groupNames))
+        .compose(v -> hasher.hash(body.getString("password")))
         .compose(hash -> Bus.request(vertx, Addresses.USER_CREATE,
             new UserStore.CreateUser(username, body.getString("displayName", username), hash, superuser, groupNames)))
         .compose(user -> AuditTrail.record(vertx, ctx, "user.create", user.username(),
@@ -74,12 +82,15 @@ public final class AdminUsersApi implements ApiModule {
     String id = Api.path(ctx, "id");
     Boolean disabled = body.getBoolean("disabled");
     Boolean superuser = body.getBoolean("superuser");
-    if (Api.principal(ctx).userId().equals(id) && (Boolean.TRUE.equals(disabled) || Boolean.FALSE.equals(superuser))) {
+    Principal caller = Api.principal(ctx);
+    if (caller.userId().equals(id) && (Boolean.TRUE.equals(disabled) || Boolean.FALSE.equals(superuser))) {
       ctx.fail(ApiException.conflict("you cannot disable your own account or drop your own superuser flag"));
       return;
     }
     String action = Boolean.TRUE.equals(disabled) ? "user.disable" : Boolean.FALSE.equals(disabled) ? "user.enable" : "user.update";
-    Future<User> updated = Bus.request(vertx, Addresses.USER_UPDATE, new UserStore.UpdateUser(id, body.getString("displayName"), disabled, superuser))
+    Future<User> updated = policy.changeableUser(caller, id)
+        .compose(target -> GrantPolicy.superuserOnly(caller, superuser != null && superuser != target.superuser(), "set the superuser flag"))
+        .compose(v -> Bus.request(vertx, Addresses.USER_UPDATE, new UserStore.UpdateUser(id, body.getString("displayName"), disabled, superuser)))
         .compose(user -> (Boolean.TRUE.equals(disabled) ? endSessions(user.id(), "user_disabled") : Future.<Void>succeededFuture()).map(user))
         .onSuccess(user -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(user.id())))
         .compose(user -> AuditTrail.record(vertx, ctx, action, user.username(), body.copy().put("userId", user.id())).map(user));
@@ -94,7 +105,8 @@ public final class AdminUsersApi implements ApiModule {
       ctx.fail(ApiException.conflict("you cannot disable your own account"));
       return;
     }
-    Future<User> disabled = Bus.request(vertx, Addresses.USER_UPDATE, new UserStore.UpdateUser(id, null, true, null))
+    Future<User> disabled = policy.changeableUser(caller, id)
+        .compose(target -> Bus.request(vertx, Addresses.USER_UPDATE, new UserStore.UpdateUser(id, null, true, null)))
         .compose(user -> endSessions(user.id(), "user_disabled").map(user))
         .onSuccess(user -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(user.id())))
         .compose(user -> AuditTrail.record(vertx, ctx, "user.disable", user.username(), new JsonObject().put("userId", user.id())).map(user));
@@ -104,7 +116,11 @@ public final class AdminUsersApi implements ApiModule {
   private void setGroups(RoutingContext ctx) {
     String id = Api.path(ctx, "id");
     List<String> groups = Api.body(ctx).getJsonArray("groups").stream().map(String::valueOf).toList();
-    Future<User> updated = Bus.request(vertx, Addresses.USER_SET_GROUPS, new UserStore.SetGroups(id, groups))
+    Principal caller = Api.principal(ctx);
+    Future<User> updated = GrantPolicy.superuserOnly(caller, caller.userId().equals(id), "change their own groups")
+        .compose(v -> policy.changeableUser(caller, id))
+        .compose(target -> policy.mayAssign(caller, GrantPolicy.changed(target.groups(), groups)))
+        .compose(v -> Bus.request(vertx, Addresses.USER_SET_GROUPS, new UserStore.SetGroups(id, groups)))
         .onSuccess(user -> AccessChanges.permissionsChanged(vertx, node, new PermissionsChanged(user.id())))
         .compose(user -> AuditTrail.record(vertx, ctx, "user.groups", user.username(),
             new JsonObject().put("userId", user.id()).put("groups", new JsonArray(user.groups()))).map(user));

@@ -43,6 +43,7 @@ public final class GroupStore {
         FROM groups g
       """;
   static final String BY_ID = SELECT_GROUP + " WHERE g.id = $1";
+  static final String BY_NAMES = SELECT_GROUP + " WHERE lower(g.name) = ANY($1)";
   static final String LIST = SELECT_GROUP + " WHERE ($1::text IS NULL OR lower(g.name) > $1) ORDER BY lower(g.name) LIMIT $2";
   static final String INSERT = "INSERT INTO groups (id, name, description) VALUES ($1, $2, $3)";
   static final String UPDATE = "UPDATE groups SET name = coalesce($2, name), description = coalesce($3, description) WHERE id = $1";
@@ -74,6 +75,18 @@ public final class GroupStore {
     return pool.preparedQuery(BY_ID).execute(Tuple.of(Sql.id(groupId, "group"))).compose(rows -> rows.size() == 0
         ? Future.failedFuture(ApiException.notFound("no such group"))
         : Future.succeededFuture(map(rows.iterator().next())));
+  }
+
+  public Future<List<Group>> byNames(List<String> names) {
+    String[] lower = names.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).distinct().toArray(String[]::new);
+    return pool.preparedQuery(BY_NAMES).execute(Tuple.tuple().addArrayOfString(lower)).compose(rows -> {
+      if (rows.size() != lower.length) {
+        return Future.failedFuture(ApiException.validation("groups", "unknown group name"));
+      }
+      List<Group> groups = new ArrayList<>();
+      rows.forEach(r -> groups.add(map(r)));
+      return Future.succeededFuture(List.copyOf(groups));
+    });
   }
 
   public Future<Group> create(CreateGroup c) {
