@@ -16,6 +16,21 @@ public record Conversation(String id, String kind, String name, String title, bo
     return ROOM.equals(kind) && isPublic;
   }
 
+  public boolean room() {
+    return ROOM.equals(kind);
+  }
+
+  /**
+   * Who may change the conversation, remove participants and delete others' messages: the owner,
+   * and in a room a holder of {@code rooms.moderate}. A direct conversation has no owner: no one.
+   */
+  public boolean manageableBy(String userId, boolean holdsModerate) {
+    if (DIRECT.equals(kind)) {
+      return false;
+    }
+    return userId.equals(ownerId) || room() && holdsModerate;
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("id", id)

@@ -27,13 +27,17 @@ public final class Gateway {
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final int pingSeconds;
   private final int outboxBytes;
+  private final int frameBurst;
+  private final double framesPerSecond;
 
   public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence) {
     this.broker = broker;
     this.presence = presence;
     this.messaging = new Messaging(vertx, broker,
         new RateLimiter(config.get(Settings.RATE_BURST), config.get(Settings.RATE_PER_SECOND)),
-        config.get(Settings.RECALL_WINDOW_SECONDS));
+        config.get(Settings.TYPING_INTERVAL_SECONDS), config.get(Settings.RECALL_WINDOW_SECONDS));
+    this.frameBurst = config.get(Settings.WS_FRAME_BURST);
+    this.framesPerSecond = config.get(Settings.WS_FRAMES_PER_SECOND);
     this.pingSeconds = config.get(Settings.WS_PING_SECONDS);
     this.outboxBytes = config.get(Settings.WS_OUTBOX_BYTES);
   }
@@ -52,6 +56,11 @@ public final class Gateway {
 
   public int outboxBytes() {
     return outboxBytes;
+  }
+
+  /** A new socket's budget of client frames of every type ({@code ws.frameBurst}, {@code ws.framesPerSecond}). */
+  public TokenBucket frameBudget() {
+    return new TokenBucket(frameBurst, framesPerSecond, System.nanoTime());
   }
 
   /**

@@ -26,12 +26,15 @@ public final class Messaging {
   private final Vertx vertx;
   private final ClusterBroker broker;
   private final RateLimiter limiter;
+  private final RateLimiter typing;
   private final int recallWindowSeconds;
 
-  Messaging(Vertx vertx, ClusterBroker broker, RateLimiter limiter, int recallWindowSeconds) {
+  Messaging(Vertx vertx, ClusterBroker broker, RateLimiter limiter, int typingIntervalSeconds, int recallWindowSeconds) {
     this.vertx = vertx;
     this.broker = broker;
     this.limiter = limiter;
+    // one token, refilled once per interval (0 = every typing frame is relayed)
+    this.typing = new RateLimiter(1, typingIntervalSeconds == 0 ? 1e9 : 1.0 / typingIntervalSeconds);
     this.recallWindowSeconds = recallWindowSeconds;
   }
 
@@ -81,14 +84,22 @@ public final class Messaging {
         .onSuccess(m -> broker.publish(conversationId, new ConversationEvent(conversationId, Type.DELETED, 0, userId, Frames.deleted(seq))));
   }
 
+  /** Moves the caller's read marker; announced only when it moved (a repeated read costs no broadcast). */
   public Future<Long> markRead(String userId, String conversationId, long seq) {
     return Bus.request(vertx, Addresses.CONVERSATION_MARK_READ, new ConversationStore.MarkRead(conversationId, userId, seq))
-        .onSuccess(marker -> broker.publish(conversationId,
-            new ConversationEvent(conversationId, Type.READ, 0, userId, Frames.read(userId, marker))));
+        .onSuccess(marker -> {
+          if (marker.moved()) {
+            broker.publish(conversationId, new ConversationEvent(conversationId, Type.READ, 0, userId, Frames.read(userId, marker.seq())));
+          }
+        })
+        .map(ConversationStore.ReadMarker::seq);
   }
 
+  /** Relays a participant's typing, at most once per {@code ws.typingIntervalSeconds} per user and conversation on this node. */
   public void typing(String userId, String conversationId) {
-    broker.publish(conversationId, new ConversationEvent(conversationId, Type.TYPING, 0, userId, Frames.typing(userId)));
+    if (typing.take(userId, conversationId, System.nanoTime()) == 0) {
+      broker.publish(conversationId, new ConversationEvent(conversationId, Type.TYPING, 0, userId, Frames.typing(userId)));
+    }
   }
 
   public void presence(String userId, String conversationId, boolean online) {

@@ -4,14 +4,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Token buckets per user and conversation on this node (burst, then a sustained rate). Thread-safe. */
+/** {@link TokenBucket}s per user and conversation on this node (burst, then a sustained rate). Thread-safe. */
 public final class RateLimiter {
 
   private static final int SWEEP_EVERY = 10_000;
 
   private final int burst;
   private final double perSecond;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
   private final AtomicInteger calls = new AtomicInteger();
 
   public RateLimiter(int burst, double perSecond) {
@@ -19,34 +19,13 @@ public final class RateLimiter {
     this.perSecond = perSecond;
   }
 
-  private static final class Bucket {
-    double tokens;
-    long refilledAtNanos;
-  }
-
   /** Takes a token; answers 0 when allowed, else the seconds to wait (at least 1). */
   public long take(String userId, String conversationId, long nowNanos) {
     sweep(nowNanos);
-    Bucket bucket = buckets.computeIfAbsent(userId + ':' + conversationId, k -> {
-      Bucket b = new Bucket();
-      b.tokens = burst;
-      b.refilledAtNanos = nowNanos;
-      return b;
-    });
+    TokenBucket bucket = buckets.computeIfAbsent(userId + ':' + conversationId, k -> new TokenBucket(burst, perSecond, nowNanos));
     synchronized (bucket) {
-      refill(bucket, nowNanos);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return 0;
-      }
-      return Math.max(1, (long) Math.ceil((1 - bucket.tokens) / perSecond));
+      return bucket.take(nowNanos);
     }
-  }
-
-  private void refill(Bucket bucket, long nowNanos) {
-    double elapsed = (nowNanos - bucket.refilledAtNanos) / 1e9;
-    bucket.tokens = Math.min(burst, bucket.tokens + elapsed * perSecond);
-    bucket.refilledAtNanos = nowNanos;
   }
 
   /** Forgets full buckets now and then, so idle users cost nothing. */
@@ -54,10 +33,9 @@ public final class RateLimiter {
     if (calls.incrementAndGet() % SWEEP_EVERY != 0) {
       return;
     }
-    buckets.entrySet().removeIf(e -> {
-      synchronized (e.getValue()) {
-        refill(e.getValue(), nowNanos);
-        return e.getValue().tokens >= burst;
+    buckets.values().removeIf(bucket -> {
+      synchronized (bucket) {
+        return bucket.full(nowNanos);
       }
     });
   }

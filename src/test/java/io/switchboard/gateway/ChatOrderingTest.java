@@ -44,6 +44,7 @@ class ChatOrderingTest {
   @BeforeAll
   static void start() {
     node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "100000", "SWITCHBOARD_RATE_PER_SECOND", "100000",
+        "SWITCHBOARD_WS_FRAME_BURST", "100000", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "100000",
         "SWITCHBOARD_HTTP_INSTANCES", "4"));
     http = node.http();
     vertx = Vertx.vertx();

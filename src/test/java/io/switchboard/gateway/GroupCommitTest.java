@@ -37,7 +37,8 @@ class GroupCommitTest {
 
   @BeforeAll
   static void start() {
-    node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "100000", "SWITCHBOARD_RATE_PER_SECOND", "100000"));
+    node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "100000", "SWITCHBOARD_RATE_PER_SECOND", "100000",
+        "SWITCHBOARD_WS_FRAME_BURST", "100000", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "100000"));
     http = node.http();
     vertx = Vertx.vertx();
     client = ChatClient.client(vertx);

@@ -40,6 +40,7 @@ class SlowReaderTest {
   @BeforeAll
   static void start() {
     node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "100000", "SWITCHBOARD_RATE_PER_SECOND", "100000",
+        "SWITCHBOARD_WS_FRAME_BURST", "100000", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "100000",
         "SWITCHBOARD_WS_OUTBOX_BYTES", "16384"));
     http = node.http();
     vertx = Vertx.vertx();

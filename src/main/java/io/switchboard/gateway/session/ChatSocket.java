@@ -1,16 +1,19 @@
 package io.switchboard.gateway.session;
 
+import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.Principal;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.Conversation;
 import io.switchboard.domain.Message;
+import io.switchboard.domain.Permission;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvent.Type;
 import io.switchboard.error.ApiException;
 import io.switchboard.gateway.CloseCodes;
 import io.switchboard.gateway.Frames;
 import io.switchboard.gateway.Messaging;
+import io.switchboard.gateway.TokenBucket;
 import io.switchboard.persistence.store.MessageStore;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
@@ -39,6 +42,8 @@ final class ChatSocket {
   private final ServerWebSocket ws;
   private final ChatHub hub;
   private final Principal principal;
+  private final Authenticator authenticator;
+  private final TokenBucket budget;
   private final Conversation conversation;
   private final boolean participant;
   private final Long since;
@@ -51,9 +56,12 @@ final class ChatSocket {
   /** Set once presence was told about this socket; its close is told only after that completed. */
   private Future<Boolean> presenceOpened;
 
-  ChatSocket(ServerWebSocket ws, ChatHub hub, Principal principal, Conversation conversation, boolean participant, Long since) {
+  ChatSocket(ServerWebSocket ws, ChatHub hub, Authenticator authenticator, Principal principal, Conversation conversation,
+      boolean participant, Long since) {
     this.ws = ws;
     this.hub = hub;
+    this.authenticator = authenticator;
+    this.budget = hub.gateway().frameBudget();
     this.principal = principal;
     this.conversation = conversation;
     this.participant = participant;
@@ -72,7 +80,11 @@ final class ChatSocket {
   void start() {
     ws.setWriteQueueMaxSize(hub.gateway().outboxBytes());
     ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> bad("bad_frame", "frames must be JSON text", null));
+    ws.binaryMessageHandler(b -> {
+      if (withinBudget()) {
+        bad("bad_frame", "frames must be JSON text", null);
+      }
+    });
     ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> closed());
@@ -189,7 +201,7 @@ final class ChatSocket {
 
   private void onText(String text) {
     lastHeard = System.currentTimeMillis();
-    if (closed) {
+    if (closed || !withinBudget()) {
       return;
     }
     JsonObject frame;
@@ -214,10 +226,22 @@ final class ChatSocket {
       }
       case "read" -> withSeq(frame, ref, seq -> answer(messaging.markRead(principal.userId(), conversation.id(), seq), ref));
       case "recall" -> withSeq(frame, ref, seq -> answer(messaging.recall(principal.userId(), conversation.id(), seq), ref));
-      case "delete" -> withSeq(frame, ref, seq -> answer(messaging.delete(principal.userId(), conversation.id(), seq, moderator()), ref));
+      case "delete" -> withSeq(frame, ref, seq -> answer(delete(seq), ref));
       case "ping" -> write(Frames.PONG);
       default -> bad("bad_frame", "unknown type " + type, ref);
     }
+  }
+
+  /**
+   * Every client frame, of any type, takes a token of the socket's budget. Past it the frame is
+   * refused with {@code rate_limited}, and refusals count as bad frames: persistent abuse closes 1008.
+   */
+  private boolean withinBudget() {
+    if (budget.take(System.nanoTime()) == 0) {
+      return true;
+    }
+    bad("rate_limited", "too many frames; slow down", null);
+    return false;
   }
 
   private void onSend(JsonObject frame, Object ref) {
@@ -267,8 +291,11 @@ final class ChatSocket {
     }
   }
 
-  private boolean moderator() {
-    return principal.userId().equals(conversation.ownerId()) || principal.allows("rooms.moderate");
+  /** Deletes with the caller's permissions as they are now, not as they were at the upgrade. */
+  private Future<Message> delete(long seq) {
+    String userId = principal.userId();
+    return authenticator.grants(userId).compose(grants -> messaging.delete(userId, conversation.id(), seq,
+        conversation.manageableBy(userId, grants.allows(Permission.ROOMS_MODERATE))));
   }
 
   private void bad(String code, String message, Object ref) {

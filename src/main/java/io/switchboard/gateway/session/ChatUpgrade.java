@@ -48,7 +48,7 @@ public final class ChatUpgrade implements Handler<RoutingContext> {
     authenticator.authenticate(token(request))
         .compose(principal -> Bus.request(hub.vertx(), Addresses.CONVERSATION_LOOKUP, new ConversationStore.Lookup(ref, principal.userId()))
             .compose(access -> access.participant() || access.conversation().publicRoom()
-                ? request.toWebSocket().map(ws -> new ChatSocket(ws, hub, principal, access.conversation(), access.participant(), since))
+                ? request.toWebSocket().map(ws -> new ChatSocket(ws, hub, authenticator, principal, access.conversation(), access.participant(), since))
                 : Future.failedFuture(ApiException.forbidden("not a participant of this conversation"))))
         .onSuccess(ChatSocket::start)
         .onFailure(e -> {

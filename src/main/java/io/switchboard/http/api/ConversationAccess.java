@@ -3,6 +3,8 @@ package io.switchboard.http.api;
 import io.switchboard.auth.Principal;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
+import io.switchboard.domain.Conversation;
+import io.switchboard.domain.Permission;
 import io.switchboard.error.ApiException;
 import io.switchboard.persistence.store.ConversationStore;
 import io.vertx.core.Future;
@@ -10,12 +12,13 @@ import io.vertx.core.Vertx;
 
 /**
  * Who may do what with a conversation: participants read and write; anyone signed in may read a
- * public room; the owner and holders of {@code rooms.moderate} manage it. Outsiders get 403, unknown
- * ids and names 404.
+ * public room, and holders of {@code rooms.moderate} any room (never a direct or group conversation
+ * they are not in); the owner and, in rooms, moderators manage it ({@link Conversation#manageableBy}).
+ * Outsiders get 403, unknown ids and names 404.
  */
 final class ConversationAccess {
 
-  static final String MODERATE = "rooms.moderate";
+  static final String MODERATE = Permission.ROOMS_MODERATE;
 
   private final Vertx vertx;
 
@@ -28,7 +31,8 @@ final class ConversationAccess {
   }
 
   Future<ConversationStore.Access> readable(Principal principal, String ref) {
-    return lookup(principal, ref).compose(a -> a.participant() || a.conversation().publicRoom() || principal.allows(MODERATE)
+    return lookup(principal, ref).compose(a -> a.participant() || a.conversation().publicRoom()
+            || a.conversation().room() && principal.allows(MODERATE)
         ? Future.succeededFuture(a)
         : Future.failedFuture(ApiException.forbidden("not a participant of this conversation")));
   }
@@ -42,10 +46,12 @@ final class ConversationAccess {
   Future<ConversationStore.Access> manageable(Principal principal, String ref) {
     return lookup(principal, ref).compose(a -> canManage(principal, a)
         ? Future.succeededFuture(a)
-        : Future.failedFuture(ApiException.forbidden("only the owner or a moderator may do this")));
+        : Future.failedFuture(ApiException.forbidden(Conversation.DIRECT.equals(a.conversation().kind())
+            ? "a direct conversation has no owner: no one may change it or remove the other"
+            : "only the owner or a moderator may do this")));
   }
 
   static boolean canManage(Principal principal, ConversationStore.Access a) {
-    return principal.userId().equals(a.conversation().ownerId()) || principal.allows(MODERATE);
+    return a.conversation().manageableBy(principal.userId(), principal.allows(MODERATE));
   }
 }

@@ -4,6 +4,7 @@ import io.switchboard.auth.Principal;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.Conversation;
+import io.switchboard.domain.Permission;
 import io.switchboard.error.ApiException;
 import io.switchboard.gateway.Gateway;
 import io.switchboard.http.Api;
@@ -54,8 +55,8 @@ public final class ConversationsApi implements ApiModule {
     List<String> participants = new ArrayList<>();
     body.getJsonArray("participants", new JsonArray()).forEach(p -> participants.add(String.valueOf(p)));
     if (Conversation.ROOM.equals(kind)) {
-      if (!principal.allows("rooms.create")) {
-        ctx.fail(ApiException.forbidden("missing permission rooms.create"));
+      if (!principal.allows(Permission.ROOMS_CREATE)) {
+        ctx.fail(ApiException.forbidden("missing permission " + Permission.ROOMS_CREATE));
         return;
       }
       if (name == null) {

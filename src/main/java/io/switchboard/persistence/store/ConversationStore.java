@@ -60,6 +60,10 @@ public final class ConversationStore {
   public record MarkRead(String conversationId, String userId, long seq) {
   }
 
+  /** A participant's read marker after a mark-read; {@code moved} when this call advanced it. */
+  public record ReadMarker(long seq, boolean moved) {
+  }
+
   static final String COLUMNS = """
       c.id, c.kind, c.name, c.title, c.public, c.owner_id, c.slow_mode_seconds, c.retention_max_age_seconds,
       c.retention_max_messages, c.last_seq, c.last_activity_at, c.created_at""";
@@ -95,11 +99,19 @@ public final class ConversationStore {
              retention_max_age_seconds = CASE WHEN $4 THEN $5 ELSE retention_max_age_seconds END,
              retention_max_messages = CASE WHEN $4 THEN $6 ELSE retention_max_messages END
        WHERE id = $1""";
+  /** Writes the marker only when it moves forward; no row means not a participant. */
   static final String MARK_READ = """
-      UPDATE participants p SET last_read_seq = greatest(p.last_read_seq, least($3, c.last_seq))
-        FROM conversations c
-       WHERE c.id = p.conversation_id AND p.conversation_id = $1 AND p.user_id = $2
-      RETURNING p.last_read_seq""";
+      WITH current AS (
+        SELECT p.last_read_seq AS old, least($3, c.last_seq) AS wanted
+          FROM participants p JOIN conversations c ON c.id = p.conversation_id
+         WHERE p.conversation_id = $1 AND p.user_id = $2),
+      moved AS (
+        UPDATE participants p SET last_read_seq = cur.wanted
+          FROM current cur
+         WHERE p.conversation_id = $1 AND p.user_id = $2 AND cur.wanted > cur.old
+        RETURNING p.last_read_seq)
+      SELECT coalesce((SELECT last_read_seq FROM moved), old) AS last_read_seq, EXISTS (SELECT 1 FROM moved) AS moved
+        FROM current""";
 
   private final Pool pool;
 
@@ -128,7 +140,9 @@ public final class ConversationStore {
       if (rows.iterator().next().getLong("n") != ids.length) {
         return Future.failedFuture(ApiException.validation("participants", "unknown or disabled user"));
       }
-      return conn.preparedQuery(INSERT).execute(Tuple.of(id, c.kind(), c.name(), c.title(), c.isPublic(), creator, key));
+      // neither side of a direct conversation owns it
+      UUID owner = key == null ? creator : null;
+      return conn.preparedQuery(INSERT).execute(Tuple.of(id, c.kind(), c.name(), c.title(), c.isPublic(), owner, key));
     }).compose(inserted -> {
       if (inserted.rowCount() == 0) {
         return conn.preparedQuery(BY_DIRECT_KEY).execute(Tuple.of(key))
@@ -249,11 +263,11 @@ public final class ConversationStore {
   }
 
   /** Moves the caller's read marker forward (never back, never past the newest message); answers it. */
-  public Future<Long> markRead(MarkRead m) {
+  public Future<ReadMarker> markRead(MarkRead m) {
     return pool.preparedQuery(MARK_READ).execute(Tuple.of(Sql.id(m.conversationId(), "conversation"), Sql.id(m.userId(), "user"), m.seq()))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(ApiException.forbidden("not a participant of this conversation"))
-            : Future.succeededFuture(rows.iterator().next().getLong("last_read_seq")));
+            : Future.succeededFuture(new ReadMarker(rows.iterator().next().getLong("last_read_seq"), rows.iterator().next().getBoolean("moved"))));
   }
 
   private static UUID userId(String raw) {
