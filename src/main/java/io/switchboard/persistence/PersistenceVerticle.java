@@ -46,7 +46,14 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(node.config().get(Settings.PG_POOL_SIZE)).setName("switchboard"))
+        // a request that finds every connection busy and the wait queue full fails at once with
+        // ConnectionPoolTooBusyException, which Bus answers as 503 unavailable. The pool is not
+        // pipelined (plain PoolOptions), so each connection serves one statement at a time and the
+        // queue starts to fill as soon as the connections are busy; the connection's pipelining limit
+        // below only matters to connections taken out of the pool (transactions).
+        .with(new PoolOptions().setMaxSize(node.config().get(Settings.PG_POOL_SIZE))
+            .setMaxWaitQueueSize(node.config().get(Settings.PG_MAX_WAIT_QUEUE))
+            .setName("switchboard"))
         // every statement is prepared once per connection and planned once: the message batch
         // statement (longer than the client's default cacheable length) costs more to plan than to run
         .connectingTo(url.options().setPipeliningLimit(256)
