@@ -2,6 +2,7 @@ package io.switchboard.persistence;
 
 import io.switchboard.NodeContext;
 import io.switchboard.auth.AccessChanges;
+import io.switchboard.auth.LoginThrottle;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.config.Settings;
@@ -10,6 +11,7 @@ import io.switchboard.domain.event.StoredMessages;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
+import io.switchboard.persistence.store.LoginAttemptStore;
 import io.switchboard.persistence.store.RetentionStore;
 import io.switchboard.persistence.store.ScheduleStore;
 import io.switchboard.persistence.store.GroupStore;
@@ -68,7 +70,10 @@ public final class PersistenceVerticle extends VerticleBase {
     SessionStore sessions = new SessionStore(pool, config.get(Settings.ACCESS_TOKEN_TTL), config.get(Settings.REFRESH_TOKEN_TTL),
         event -> AccessChanges.revoked(vertx, node, event));
     Bus.consume(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, v -> sessions.recentlyRevoked());
-    Bus.consume(vertx, Addresses.AUTH_PURGE, v -> sessions.purge());
+    LoginAttemptStore attempts = new LoginAttemptStore(pool, LoginThrottle.WINDOW_SECONDS);
+    Bus.consume(vertx, Addresses.LOGIN_ATTEMPT_TAKE, attempts::take);
+    Bus.consume(vertx, Addresses.LOGIN_ATTEMPT_GIVE_BACK, attempts::giveBack);
+    Bus.consume(vertx, Addresses.AUTH_PURGE, v -> sessions.purge().compose(n -> attempts.purge().map(m -> n + m)));
     Bus.consume(vertx, Addresses.USER_CREATE, users::create);
     Bus.consume(vertx, Addresses.USER_FIND_LOGIN, users::findForLogin);
     Bus.consume(vertx, Addresses.USER_GET, users::get);
@@ -84,7 +89,6 @@ public final class PersistenceVerticle extends VerticleBase {
     AuditStore audit = new AuditStore(pool);
     Bus.consume(vertx, Addresses.AUDIT_RECORD, audit::record);
     Bus.consume(vertx, Addresses.AUDIT_LIST, audit::list);
-    Bus.consume(vertx, Addresses.AUDIT_LOGIN_FAILURES, audit::loginFailures);
     CaptchaStore captchas = new CaptchaStore(pool);
     Bus.consume(vertx, Addresses.CAPTCHA_CREATE, captchas::create);
     Bus.consume(vertx, Addresses.CAPTCHA_CONSUME, captchas::consume);

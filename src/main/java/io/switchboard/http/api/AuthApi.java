@@ -1,13 +1,12 @@
 package io.switchboard.http.api;
 
 import io.switchboard.auth.CaptchaImage;
+import io.switchboard.auth.LoginThrottle;
 import io.switchboard.auth.PasswordHasher;
 import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenService;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
-import io.switchboard.config.AppConfig;
-import io.switchboard.config.Settings;
 import io.switchboard.domain.User;
 import io.switchboard.error.ApiException;
 import io.switchboard.http.Api;
@@ -27,19 +26,18 @@ import java.util.List;
 /** Registration, login with captcha after repeated failures, refresh rotation, logout (SPEC §3). */
 public final class AuthApi implements ApiModule {
 
-  static final int FAILURE_WINDOW_SECONDS = 15 * 60;
   static final int CAPTCHA_TTL_SECONDS = 5 * 60;
 
   private final Vertx vertx;
   private final TokenService tokens;
   private final PasswordHasher hasher;
-  private final int captchaAfter;
+  private final LoginThrottle throttle;
 
-  public AuthApi(Vertx vertx, AppConfig config, TokenService tokens, PasswordHasher hasher) {
+  public AuthApi(Vertx vertx, TokenService tokens, PasswordHasher hasher, LoginThrottle throttle) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.hasher = hasher;
-    this.captchaAfter = config.get(Settings.CAPTCHA_AFTER_FAILURES);
+    this.throttle = throttle;
   }
 
   @Override
@@ -66,17 +64,17 @@ public final class AuthApi implements ApiModule {
     String username = body.getString("username");
     String password = body.getString("password");
     String ip = Api.clientIp(ctx);
-    Future<JsonObject> result = Bus.request(vertx, Addresses.AUDIT_LOGIN_FAILURES, new AuditStore.LoginFailures(username, FAILURE_WINDOW_SECONDS))
-        .compose(failures -> failures >= captchaAfter ? checkCaptcha(body) : Future.succeededFuture())
+    // the attempt is counted before the password is checked: past the limit only a solved captcha gets a check
+    Future<JsonObject> result = throttle.attempt(username, attempt -> (attempt.overLimit() ? checkCaptcha(body) : Future.<Void>succeededFuture())
         .compose(v -> Bus.request(vertx, Addresses.USER_FIND_LOGIN, username))
         .compose(record -> hasher.verify(password, record == null ? null : record.passwordHash()).compose(ok -> {
           if (!ok || record.disabled()) {
             return audit(null, username, AuditStore.LOGIN_FAILURE, ip, ctx)
-                .compose(x -> Future.failedFuture(ApiException.unauthorized("invalid username or password")));
+                .compose(x -> Future.<JsonObject>failedFuture(ApiException.unauthorized("invalid username or password")));
           }
           return startSession(record.userId(), ip, ctx)
               .compose(pair -> audit(record.userId(), record.username(), AuditStore.LOGIN_SUCCESS, ip, ctx).map(pair));
-        }));
+        })));
     Api.reply(ctx, 200, result, json -> json);
   }
 
