@@ -115,7 +115,7 @@ public final class HttpVerticle extends VerticleBase {
         new OpsApi(vertx, node),
         new AuthApi(vertx, authenticator.tokens(), hasher, throttle),
         new JobsAdminApi(vertx, config),
-        new MeApi(vertx, hasher),
+        new MeApi(vertx, hasher, throttle),
         new AdminUsersApi(vertx, node, hasher),
         new AdminGroupsApi(vertx, node),
         new AuditApi(vertx),
