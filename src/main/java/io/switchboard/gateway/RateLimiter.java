@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Token buckets per user and conversation on this node (burst, then a sustained rate). Thread-safe. */
+/**
+ * Token buckets by key on this node (burst, then a sustained rate): one per user and conversation
+ * for message sends, one per client address for the sign-in calls. Thread-safe.
+ */
 public final class RateLimiter {
 
   private static final int SWEEP_EVERY = 10_000;
@@ -24,10 +27,15 @@ public final class RateLimiter {
     long refilledAtNanos;
   }
 
-  /** Takes a token; answers 0 when allowed, else the seconds to wait (at least 1). */
+  /** Takes a token from a user's bucket for one conversation; see {@link #take(String, long)}. */
   public long take(String userId, String conversationId, long nowNanos) {
+    return take(userId + ':' + conversationId, nowNanos);
+  }
+
+  /** Takes a token from {@code key}'s bucket; answers 0 when allowed, else the seconds to wait (at least 1). */
+  public long take(String key, long nowNanos) {
     sweep(nowNanos);
-    Bucket bucket = buckets.computeIfAbsent(userId + ':' + conversationId, k -> {
+    Bucket bucket = buckets.computeIfAbsent(key, k -> {
       Bucket b = new Bucket();
       b.tokens = burst;
       b.refilledAtNanos = nowNanos;

@@ -113,7 +113,7 @@ public final class HttpVerticle extends VerticleBase {
     LoginThrottle throttle = new LoginThrottle(vertx, config);
     return List.of(
         new OpsApi(vertx, node),
-        new AuthApi(vertx, authenticator.tokens(), hasher, throttle),
+        new AuthApi(vertx, authenticator.tokens(), hasher, throttle, node.signInCalls()),
         new JobsAdminApi(vertx, config),
         new MeApi(vertx, hasher, throttle),
         new AdminUsersApi(vertx, node, hasher),

@@ -31,6 +31,8 @@ final class Switchboard {
       env.put("SWITCHBOARD_DATA_DIR", Files.createTempDirectory("switchboard-bench").toString());
       env.put("SWITCHBOARD_RATE_BURST", "1000000");
       env.put("SWITCHBOARD_RATE_PER_SECOND", "1000000");
+      // every benchmark user signs up and in from 127.0.0.1
+      env.put("SWITCHBOARD_AUTH_IP_BURST", "1000000");
       env.put("SWITCHBOARD_BCRYPT_COST", "4");
       env.put("SWITCHBOARD_ADMIN_PASSWORD", "admin-password");
       env.put("SWITCHBOARD_JWT_SECRET", JWT_SECRET);

@@ -9,6 +9,7 @@ import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.User;
 import io.switchboard.error.ApiException;
+import io.switchboard.gateway.RateLimiter;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiModule;
 import io.switchboard.persistence.store.AuditStore;
@@ -23,7 +24,10 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.util.Base64;
 import java.util.List;
 
-/** Registration, login with captcha after repeated failures, refresh rotation, logout (SPEC §3). */
+/**
+ * Registration, login with captcha after repeated failures, refresh rotation, logout (SPEC §3).
+ * Register, login, captcha and refresh share one per-address budget of the node.
+ */
 public final class AuthApi implements ApiModule {
 
   static final int CAPTCHA_TTL_SECONDS = 5 * 60;
@@ -32,21 +36,35 @@ public final class AuthApi implements ApiModule {
   private final TokenService tokens;
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
+  private final RateLimiter addresses;
 
-  public AuthApi(Vertx vertx, TokenService tokens, PasswordHasher hasher, LoginThrottle throttle) {
+  public AuthApi(Vertx vertx, TokenService tokens, PasswordHasher hasher, LoginThrottle throttle, RateLimiter addresses) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.hasher = hasher;
     this.throttle = throttle;
+    this.addresses = addresses;
   }
 
   @Override
   public void mount(RouterBuilder routes) {
-    routes.getRoute("register").addHandler(this::register);
-    routes.getRoute("login").addHandler(this::login);
-    routes.getRoute("captcha").addHandler(this::captcha);
-    routes.getRoute("refresh").addHandler(this::refresh);
+    // the four calls a client can make without an account share one budget per client address
+    routes.getRoute("register").addHandler(this::limitAddress).addHandler(this::register);
+    routes.getRoute("login").addHandler(this::limitAddress).addHandler(this::login);
+    routes.getRoute("captcha").addHandler(this::limitAddress).addHandler(this::captcha);
+    routes.getRoute("refresh").addHandler(this::limitAddress).addHandler(this::refresh);
     routes.getRoute("logout").addHandler(this::logout);
+  }
+
+  /** Past the address's burst: 429 with the seconds until its next call (this node's count only). */
+  private void limitAddress(RoutingContext ctx) {
+    String ip = Api.clientIp(ctx);
+    long wait = addresses.take(ip == null ? "unknown" : ip, System.nanoTime());
+    if (wait > 0) {
+      ctx.fail(ApiException.rateLimited(wait));
+    } else {
+      ctx.next();
+    }
   }
 
   private void register(RoutingContext ctx) {
