@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the verticles of one node share: the configuration and the node-wide, thread-safe state
- * (session revocations, permission sets, the sign-in calls' per-address budget). Handed to each
+ * (session revocations, permission sets, the sign-in calls' per-address budget, the count of password
+ * hashes admitted). Handed to each
  * verticle at construction.
  */
 public final class NodeContext {
@@ -28,6 +29,7 @@ public final class NodeContext {
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicReference<Gateway> gateway = new AtomicReference<>();
   private final RateLimiter signInCalls;
+  private final AtomicInteger passwordHashes = new AtomicInteger();
 
   public NodeContext(AppConfig config) {
     this.config = config;
@@ -70,6 +72,11 @@ public final class NodeContext {
    */
   public RateLimiter signInCalls() {
     return signInCalls;
+  }
+
+  /** Password hashes admitted to the node's hashing pool, running or waiting ({@link io.switchboard.auth.PasswordHasher}). */
+  public AtomicInteger passwordHashes() {
+    return passwordHashes;
   }
 
   public AtomicInteger httpPort() {

@@ -109,7 +109,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private List<ApiModule> modules(Authenticator authenticator) {
     var config = node.config();
-    PasswordHasher hasher = new PasswordHasher(vertx, config.get(Settings.BCRYPT_COST));
+    PasswordHasher hasher = new PasswordHasher(vertx, node);
     LoginThrottle throttle = new LoginThrottle(vertx, config);
     return List.of(
         new OpsApi(vertx, node),
