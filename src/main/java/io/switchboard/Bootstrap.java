@@ -22,7 +22,8 @@ final class Bootstrap {
   private Bootstrap() {
   }
 
-  static Future<Void> ensureAdmin(Vertx vertx, AppConfig config) {
+  static Future<Void> ensureAdmin(Vertx vertx, NodeContext node) {
+    AppConfig config = node.config();
     String username = config.get(Settings.ADMIN_USERNAME);
     return Bus.request(vertx, Addresses.USER_FIND_LOGIN, username).compose(existing -> {
       if (existing != null) {
@@ -30,7 +31,7 @@ final class Bootstrap {
       }
       String configured = config.get(Settings.ADMIN_PASSWORD);
       String password = configured != null ? configured : generate();
-      return new PasswordHasher(vertx, config.get(Settings.BCRYPT_COST)).hash(password)
+      return new PasswordHasher(vertx, node).hash(password)
           .compose(hash -> Bus.request(vertx, Addresses.USER_CREATE,
               new UserStore.CreateUser(username, username, hash, true, List.of("admin", "member"))))
           .onSuccess(u -> {

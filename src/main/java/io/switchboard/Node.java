@@ -74,7 +74,7 @@ public final class Node {
         })
         .compose(id -> {
           deployments.add(id);
-          return Bootstrap.ensureAdmin(vertx, resolved);
+          return Bootstrap.ensureAdmin(vertx, context);
         })
         .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(context), new DeploymentOptions().setInstances(httpInstances(resolved))))
         .map(id -> {

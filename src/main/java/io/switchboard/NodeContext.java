@@ -5,15 +5,19 @@ import io.switchboard.auth.RevocationList;
 import io.switchboard.cluster.ClusterLink;
 import io.switchboard.cluster.LocalLink;
 import io.switchboard.config.AppConfig;
+import io.switchboard.config.Settings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.gateway.Gateway;
+import io.switchboard.gateway.RateLimiter;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What the verticles of one node share: the configuration and the node-wide, thread-safe caches
- * (session revocations, permission sets). Handed to each verticle at construction.
+ * What the verticles of one node share: the configuration and the node-wide, thread-safe state
+ * (session revocations, permission sets, the sign-in calls' per-address budget, the count of password
+ * hashes admitted). Handed to each
+ * verticle at construction.
  */
 public final class NodeContext {
 
@@ -24,9 +28,12 @@ public final class NodeContext {
   private volatile ClusterLink clusterLink = new LocalLink();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicReference<Gateway> gateway = new AtomicReference<>();
+  private final RateLimiter signInCalls;
+  private final AtomicInteger passwordHashes = new AtomicInteger();
 
   public NodeContext(AppConfig config) {
     this.config = config;
+    this.signInCalls = new RateLimiter(config.get(Settings.AUTH_IP_BURST), config.get(Settings.AUTH_IP_PER_MINUTE) / 60.0);
   }
 
   public AppConfig config() {
@@ -57,6 +64,19 @@ public final class NodeContext {
 
   public void clusterLink(ClusterLink link) {
     this.clusterLink = link;
+  }
+
+  /**
+   * One bucket per client address for login, register, refresh and captcha together, shared by the
+   * node's HTTP verticle instances (so the budget is per node, not per event loop).
+   */
+  public RateLimiter signInCalls() {
+    return signInCalls;
+  }
+
+  /** Password hashes admitted to the node's hashing pool, running or waiting ({@link io.switchboard.auth.PasswordHasher}). */
+  public AtomicInteger passwordHashes() {
+    return passwordHashes;
   }
 
   public AtomicInteger httpPort() {

@@ -16,6 +16,7 @@ import io.switchboard.domain.User;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
+import io.switchboard.persistence.store.LoginAttemptStore;
 import io.switchboard.persistence.store.RetentionStore;
 import io.switchboard.persistence.store.ScheduleStore;
 import io.switchboard.domain.Group;
@@ -46,7 +47,7 @@ public final class Addresses {
   public static final Address<String, Grants> USER_GRANTS = new Address<>("sb.users.grants");
   /** Sessions revoked recently enough that their access tokens may still be unexpired (loaded at start). */
   public static final Address<Void, List<SessionsRevoked>> SESSIONS_RECENTLY_REVOKED = new Address<>("sb.sessions.recently-revoked");
-  /** Deletes expired sessions, captchas and old revocations; answers the number of rows removed. */
+  /** Deletes expired sessions, captchas, old revocations and passed login-attempt windows; answers the number of rows removed. */
   public static final Address<Void, Long> AUTH_PURGE = new Address<>("sb.auth.purge");
   public static final Address<UserStore.CreateUser, User> USER_CREATE = new Address<>("sb.users.create");
   /** The login record of a username (case-insensitive), or null. */
@@ -85,7 +86,10 @@ public final class Addresses {
 
   public static final Address<AuditStore.Entry, Void> AUDIT_RECORD = new Address<>("sb.audit.record");
   public static final Address<AuditStore.Query, Page<AuditStore.Record>> AUDIT_LIST = new Address<>("sb.audit.list");
-  public static final Address<AuditStore.LoginFailures, Long> AUDIT_LOGIN_FAILURES = new Address<>("sb.audit.login-failures");
+
+  /** Counts an attempt of a username (atomically; see {@link LoginAttemptStore}) and answers the count including it. */
+  public static final Address<String, LoginAttemptStore.Taken> LOGIN_ATTEMPT_TAKE = new Address<>("sb.login-attempts.take");
+  public static final Address<LoginAttemptStore.GiveBack, Void> LOGIN_ATTEMPT_GIVE_BACK = new Address<>("sb.login-attempts.give-back");
 
   public static final Address<CaptchaStore.NewCaptcha, String> CAPTCHA_CREATE = new Address<>("sb.captcha.create");
   /** True when the answer is right and the captcha unexpired; the captcha is spent either way. */

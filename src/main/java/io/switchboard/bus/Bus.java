@@ -8,6 +8,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -15,13 +16,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Typed requests, replies and publications over the local event bus. An {@link ApiException} failed
- * by a consumer reaches the requester as the same {@link ApiException}; anything else is logged
- * where it happened and reaches the requester as a 500 without details.
+ * by a consumer reaches the requester as the same {@link ApiException}; a connection pool whose wait
+ * queue is full (Vert.x's {@link ConnectionPoolTooBusyException}, the Postgres pool's refusal) reaches
+ * it as 503 unavailable; anything else is logged where it happened and reaches the requester as a 500
+ * without details.
  */
 public final class Bus {
 
   private static final Logger log = LoggerFactory.getLogger(Bus.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME).setLocalOnly(true);
+  private static final ApiException POOL_BUSY = ApiException.unavailable("the database is busy; retry shortly");
 
   private Bus() {
   }
@@ -51,6 +55,9 @@ public final class Bus {
           message.reply(ar.result(), LOCAL);
         } else if (ar.cause() instanceof ApiException api) {
           message.fail(api.status(), encode(api));
+        } else if (ar.cause() instanceof ConnectionPoolTooBusyException) {
+          // an overload, not a fault: not logged per request (a flood would flood the log too)
+          message.fail(503, encode(POOL_BUSY));
         } else {
           log.error("bus handler failed address={}", address.name(), ar.cause());
           message.fail(500, "internal\ninternal error");

@@ -2,6 +2,7 @@ package io.switchboard.http;
 
 import io.switchboard.NodeContext;
 import io.switchboard.auth.Authenticator;
+import io.switchboard.auth.LoginThrottle;
 import io.switchboard.auth.PasswordHasher;
 import io.switchboard.http.api.AdminGroupsApi;
 import io.switchboard.http.api.AdminUsersApi;
@@ -108,12 +109,13 @@ public final class HttpVerticle extends VerticleBase {
 
   private List<ApiModule> modules(Authenticator authenticator) {
     var config = node.config();
-    PasswordHasher hasher = new PasswordHasher(vertx, config.get(Settings.BCRYPT_COST));
+    PasswordHasher hasher = new PasswordHasher(vertx, node);
+    LoginThrottle throttle = new LoginThrottle(vertx, config);
     return List.of(
         new OpsApi(vertx, node),
-        new AuthApi(vertx, config, authenticator.tokens(), hasher),
+        new AuthApi(vertx, authenticator.tokens(), hasher, throttle, node.signInCalls()),
         new JobsAdminApi(vertx, config),
-        new MeApi(vertx, hasher),
+        new MeApi(vertx, hasher, throttle),
         new AdminUsersApi(vertx, node, hasher),
         new AdminGroupsApi(vertx, node),
         new AuditApi(vertx),

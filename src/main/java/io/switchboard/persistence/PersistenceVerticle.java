@@ -2,6 +2,7 @@ package io.switchboard.persistence;
 
 import io.switchboard.NodeContext;
 import io.switchboard.auth.AccessChanges;
+import io.switchboard.auth.LoginThrottle;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.config.Settings;
@@ -10,6 +11,7 @@ import io.switchboard.domain.event.StoredMessages;
 import io.switchboard.persistence.store.AuditStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
+import io.switchboard.persistence.store.LoginAttemptStore;
 import io.switchboard.persistence.store.RetentionStore;
 import io.switchboard.persistence.store.ScheduleStore;
 import io.switchboard.persistence.store.GroupStore;
@@ -46,7 +48,14 @@ public final class PersistenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(node.config().get(Settings.PG_POOL_SIZE)).setName("switchboard"))
+        // a request that finds every connection busy and the wait queue full fails at once with
+        // ConnectionPoolTooBusyException, which Bus answers as 503 unavailable. The pool is not
+        // pipelined (plain PoolOptions), so each connection serves one statement at a time and the
+        // queue starts to fill as soon as the connections are busy; the connection's pipelining limit
+        // below only matters to connections taken out of the pool (transactions).
+        .with(new PoolOptions().setMaxSize(node.config().get(Settings.PG_POOL_SIZE))
+            .setMaxWaitQueueSize(node.config().get(Settings.PG_MAX_WAIT_QUEUE))
+            .setName("switchboard"))
         // every statement is prepared once per connection and planned once: the message batch
         // statement (longer than the client's default cacheable length) costs more to plan than to run
         .connectingTo(url.options().setPipeliningLimit(256)
@@ -61,7 +70,10 @@ public final class PersistenceVerticle extends VerticleBase {
     SessionStore sessions = new SessionStore(pool, config.get(Settings.ACCESS_TOKEN_TTL), config.get(Settings.REFRESH_TOKEN_TTL),
         event -> AccessChanges.revoked(vertx, node, event));
     Bus.consume(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, v -> sessions.recentlyRevoked());
-    Bus.consume(vertx, Addresses.AUTH_PURGE, v -> sessions.purge());
+    LoginAttemptStore attempts = new LoginAttemptStore(pool, LoginThrottle.WINDOW_SECONDS);
+    Bus.consume(vertx, Addresses.LOGIN_ATTEMPT_TAKE, attempts::take);
+    Bus.consume(vertx, Addresses.LOGIN_ATTEMPT_GIVE_BACK, attempts::giveBack);
+    Bus.consume(vertx, Addresses.AUTH_PURGE, v -> sessions.purge().compose(n -> attempts.purge().map(m -> n + m)));
     Bus.consume(vertx, Addresses.USER_CREATE, users::create);
     Bus.consume(vertx, Addresses.USER_FIND_LOGIN, users::findForLogin);
     Bus.consume(vertx, Addresses.USER_GET, users::get);
@@ -77,7 +89,6 @@ public final class PersistenceVerticle extends VerticleBase {
     AuditStore audit = new AuditStore(pool);
     Bus.consume(vertx, Addresses.AUDIT_RECORD, audit::record);
     Bus.consume(vertx, Addresses.AUDIT_LIST, audit::list);
-    Bus.consume(vertx, Addresses.AUDIT_LOGIN_FAILURES, audit::loginFailures);
     CaptchaStore captchas = new CaptchaStore(pool);
     Bus.consume(vertx, Addresses.CAPTCHA_CREATE, captchas::create);
     Bus.consume(vertx, Addresses.CAPTCHA_CONSUME, captchas::consume);

@@ -33,6 +33,7 @@ final class Switchboard {
       env.put("SWITCHBOARD_RATE_PER_SECOND", "1000000");
       env.put("SWITCHBOARD_WS_FRAME_BURST", "1000000");
       env.put("SWITCHBOARD_WS_FRAMES_PER_SECOND", "1000000");
+      // every benchmark user signs up and in from 127.0.0.1
       env.put("SWITCHBOARD_AUTH_IP_BURST", "1000000");
       env.put("SWITCHBOARD_BCRYPT_COST", "4");
       env.put("SWITCHBOARD_ADMIN_PASSWORD", "admin-password");

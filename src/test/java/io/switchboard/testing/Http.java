@@ -8,12 +8,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A blocking HTTP client for tests (the JDK's), talking to one node. */
 public final class Http {
 
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** HTTP/1.1 only, so concurrent calls go on connections of their own rather than as streams of one HTTP/2 connection. */
+  private static final HttpClient BURST_CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final int port;
 
   public Http(int port) {
@@ -77,14 +85,8 @@ public final class Http {
   }
 
   public Response sendBytes(String method, String path, byte[] body, String token, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
-    headers.forEach(b::header);
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = CLIENT.send(request(method, path, body, token, headers), HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(), r.headers());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -92,6 +94,54 @@ public final class Http {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** One request of {@link #concurrently}: a JSON body or none. */
+  public record Call(String method, String path, Object json, String token) {
+
+    public static Call get(String path, String token) {
+      return new Call("GET", path, null, token);
+    }
+
+    public static Call post(String path, Object json, String token) {
+      return new Call("POST", path, json, token);
+    }
+
+    public static Call put(String path, Object json, String token) {
+      return new Call("PUT", path, json, token);
+    }
+  }
+
+  /**
+   * Sends every call at once (the client's asynchronous API, over HTTP/1.1: a connection each) and
+   * answers the responses in the order of the calls, once all have come (at most 60 s).
+   */
+  public List<Response> concurrently(List<Call> calls) {
+    List<CompletableFuture<Response>> pending = calls.stream()
+        .map(c -> BURST_CLIENT.sendAsync(request(c.method(), c.path(),
+                c.json() == null ? null : c.json().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), c.token(),
+                c.json() == null ? Map.of() : Map.of("Content-Type", "application/json")), HttpResponse.BodyHandlers.ofString())
+            .thenApply(r -> new Response(r.statusCode(), r.body(), r.headers())))
+        .toList();
+    try {
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("concurrent calls did not all complete: " + e, e);
+    }
+    return pending.stream().map(CompletableFuture::join).toList();
+  }
+
+  private HttpRequest request(String method, String path, byte[] body, String token, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+    headers.forEach(b::header);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    return b.build();
   }
 
   /** A multipart/form-data body with one file part and optional text fields. */

@@ -1,15 +1,15 @@
 package io.switchboard.http.api;
 
 import io.switchboard.auth.CaptchaImage;
+import io.switchboard.auth.LoginThrottle;
 import io.switchboard.auth.PasswordHasher;
 import io.switchboard.auth.Principal;
 import io.switchboard.auth.TokenService;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
-import io.switchboard.config.AppConfig;
-import io.switchboard.config.Settings;
 import io.switchboard.domain.User;
 import io.switchboard.error.ApiException;
+import io.switchboard.gateway.RateLimiter;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiModule;
 import io.switchboard.persistence.store.AuditStore;
@@ -24,31 +24,47 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.util.Base64;
 import java.util.List;
 
-/** Registration, login with captcha after repeated failures, refresh rotation, logout (SPEC §3). */
+/**
+ * Registration, login with captcha after repeated failures, refresh rotation, logout (SPEC §3).
+ * Register, login, captcha and refresh share one per-address budget of the node.
+ */
 public final class AuthApi implements ApiModule {
 
-  static final int FAILURE_WINDOW_SECONDS = 15 * 60;
   static final int CAPTCHA_TTL_SECONDS = 5 * 60;
 
   private final Vertx vertx;
   private final TokenService tokens;
   private final PasswordHasher hasher;
-  private final int captchaAfter;
+  private final LoginThrottle throttle;
+  private final RateLimiter addresses;
 
-  public AuthApi(Vertx vertx, AppConfig config, TokenService tokens, PasswordHasher hasher) {
+  public AuthApi(Vertx vertx, TokenService tokens, PasswordHasher hasher, LoginThrottle throttle, RateLimiter addresses) {
     this.vertx = vertx;
     this.tokens = tokens;
     this.hasher = hasher;
-    this.captchaAfter = config.get(Settings.CAPTCHA_AFTER_FAILURES);
+    this.throttle = throttle;
+    this.addresses = addresses;
   }
 
   @Override
   public void mount(RouterBuilder routes) {
-    routes.getRoute("register").addHandler(this::register);
-    routes.getRoute("login").addHandler(this::login);
-    routes.getRoute("captcha").addHandler(this::captcha);
-    routes.getRoute("refresh").addHandler(this::refresh);
+    // the four calls a client can make without an account share one budget per client address
+    routes.getRoute("register").addHandler(this::limitAddress).addHandler(this::register);
+    routes.getRoute("login").addHandler(this::limitAddress).addHandler(this::login);
+    routes.getRoute("captcha").addHandler(this::limitAddress).addHandler(this::captcha);
+    routes.getRoute("refresh").addHandler(this::limitAddress).addHandler(this::refresh);
     routes.getRoute("logout").addHandler(this::logout);
+  }
+
+  /** Past the address's burst: 429 with the seconds until its next call (this node's count only). */
+  private void limitAddress(RoutingContext ctx) {
+    String ip = Api.clientIp(ctx);
+    long wait = addresses.take(ip == null ? "unknown" : ip, System.nanoTime());
+    if (wait > 0) {
+      ctx.fail(ApiException.rateLimited(wait));
+    } else {
+      ctx.next();
+    }
   }
 
   private void register(RoutingContext ctx) {
@@ -66,17 +82,17 @@ public final class AuthApi implements ApiModule {
     String username = body.getString("username");
     String password = body.getString("password");
     String ip = Api.clientIp(ctx);
-    Future<JsonObject> result = Bus.request(vertx, Addresses.AUDIT_LOGIN_FAILURES, new AuditStore.LoginFailures(username, FAILURE_WINDOW_SECONDS))
-        .compose(failures -> failures >= captchaAfter ? checkCaptcha(body) : Future.succeededFuture())
+    // the attempt is counted before the password is checked: past the limit only a solved captcha gets a check
+    Future<JsonObject> result = throttle.attempt(username, attempt -> (attempt.overLimit() ? checkCaptcha(body) : Future.<Void>succeededFuture())
         .compose(v -> Bus.request(vertx, Addresses.USER_FIND_LOGIN, username))
         .compose(record -> hasher.verify(password, record == null ? null : record.passwordHash()).compose(ok -> {
           if (!ok || record.disabled()) {
             return audit(null, username, AuditStore.LOGIN_FAILURE, ip, ctx)
-                .compose(x -> Future.failedFuture(ApiException.unauthorized("invalid username or password")));
+                .compose(x -> Future.<JsonObject>failedFuture(ApiException.unauthorized("invalid username or password")));
           }
           return startSession(record.userId(), ip, ctx)
               .compose(pair -> audit(record.userId(), record.username(), AuditStore.LOGIN_SUCCESS, ip, ctx).map(pair));
-        }));
+        })));
     Api.reply(ctx, 200, result, json -> json);
   }
 

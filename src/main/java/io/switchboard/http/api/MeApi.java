@@ -1,5 +1,6 @@
 package io.switchboard.http.api;
 
+import io.switchboard.auth.LoginThrottle;
 import io.switchboard.auth.PasswordHasher;
 import io.switchboard.auth.Principal;
 import io.switchboard.bus.Addresses;
@@ -24,12 +25,17 @@ import java.util.Locale;
 /** The caller's own profile (SPEC §3): display name, password, avatar. */
 public final class MeApi implements ApiModule {
 
+  /** Audit action of a wrong current password in a password change. */
+  static final String PASSWORD_FAILED = "user.password_failed";
+
   private final Vertx vertx;
   private final PasswordHasher hasher;
+  private final LoginThrottle throttle;
 
-  public MeApi(Vertx vertx, PasswordHasher hasher) {
+  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle) {
     this.vertx = vertx;
     this.hasher = hasher;
+    this.throttle = throttle;
   }
 
   @Override
@@ -51,21 +57,33 @@ public final class MeApi implements ApiModule {
         new UserStore.UpdateUser(Api.principal(ctx).userId(), displayName, null, null)), User::toJson);
   }
 
-  /** Checks the current password, stores the new hash and ends every other session of the caller. */
+  /**
+   * Checks the current password, stores the new hash and ends every other session of the caller. The
+   * check counts against the username's attempt limit, like a login; past it there is no captcha to
+   * solve, so the answer is 429 until the window has passed.
+   */
   private void changePassword(RoutingContext ctx) {
     JsonObject body = Api.body(ctx);
     Principal caller = Api.principal(ctx);
     Future<Void> changed = Bus.request(vertx, Addresses.USER_GET, caller.userId())
-        .compose(user -> Bus.request(vertx, Addresses.USER_FIND_LOGIN, user.username()))
-        .compose(login -> hasher.verify(body.getString("currentPassword"), login == null ? null : login.passwordHash()))
-        .compose(ok -> ok ? hasher.hash(body.getString("newPassword"))
-            : Future.failedFuture(ApiException.forbidden("current password is wrong")))
+        .compose(user -> throttle.attempt(user.username(), attempt -> attempt.overLimit()
+            ? Future.failedFuture(ApiException.rateLimited(attempt.windowLeftSeconds()))
+            : checkCurrentPassword(ctx, user, body.getString("currentPassword"))))
+        .compose(user -> hasher.hash(body.getString("newPassword")))
         .compose(hash -> Bus.request(vertx, Addresses.USER_SET_PASSWORD, new UserStore.SetPassword(caller.userId(), hash)))
         .compose(user -> Bus.request(vertx, Addresses.SESSION_REVOKE_USER,
                 new SessionStore.RevokeUser(caller.userId(), caller.sessionId(), "password_changed"))
             .compose(revoked -> AuditTrail.record(vertx, ctx, "user.password", user.username(),
                 new JsonObject().put("userId", user.id()).put("sessionsEnded", revoked.sessionIds().size()))));
     Api.noContent(ctx, changed);
+  }
+
+  private Future<User> checkCurrentPassword(RoutingContext ctx, User user, String current) {
+    return Bus.request(vertx, Addresses.USER_FIND_LOGIN, user.username())
+        .compose(login -> hasher.verify(current, login == null ? null : login.passwordHash()))
+        .compose(ok -> ok ? Future.succeededFuture(user)
+            : AuditTrail.record(vertx, ctx, PASSWORD_FAILED, user.username(), new JsonObject().put("userId", user.id()))
+                .compose(v -> Future.<User>failedFuture(ApiException.forbidden("current password is wrong"))));
   }
 
   private void setAvatar(RoutingContext ctx) {

@@ -31,22 +31,11 @@ public final class AuditStore {
   public record Query(String cursor, int limit) {
   }
 
-  /** Failed logins for a username since its last success, within a window. */
-  public record LoginFailures(String username, int windowSeconds) {
-  }
-
   /** An entry without the actor's username takes it from the users table. */
   static final String INSERT = "INSERT INTO audit_log (actor_id, actor_username, action, target, ip, details) "
       + "VALUES ($1, coalesce($2, (SELECT username FROM users WHERE id = $1)), $3, $4, $5, $6)";
   static final String LIST = "SELECT id, at, actor_id, actor_username, action, target, ip, details FROM audit_log "
       + "WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2";
-  static final String FAILURES = """
-      SELECT count(*) AS n FROM audit_log
-       WHERE action = 'login.failure' AND lower(target) = lower($1)
-         AND at > now() - make_interval(secs => $2)
-         AND at > coalesce((SELECT max(at) FROM audit_log
-                             WHERE action = 'login.success' AND lower(target) = lower($1)
-                               AND at > now() - make_interval(secs => $2)), '-infinity')""";
 
   private final Pool pool;
 
@@ -81,10 +70,5 @@ public final class AuditStore {
       List<Record> page = more ? records.subList(0, q.limit()) : records;
       return new Page<>(List.copyOf(page), more ? Sql.encodeCursor(String.valueOf(page.get(page.size() - 1).id())) : null);
     });
-  }
-
-  public Future<Long> loginFailures(LoginFailures q) {
-    return pool.preparedQuery(FAILURES).execute(Tuple.of(q.username(), q.windowSeconds()))
-        .map(rows -> rows.iterator().next().getLong("n"));
   }
 }
