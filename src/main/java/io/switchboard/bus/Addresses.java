@@ -25,6 +25,7 @@ import io.switchboard.persistence.store.GroupStore;
 import io.switchboard.persistence.store.MediaStore;
 import io.switchboard.persistence.store.ConversationStore;
 import io.switchboard.persistence.store.MessageStore;
+import io.switchboard.persistence.store.NotificationStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import java.util.List;
@@ -141,6 +142,17 @@ public final class Addresses {
   public static final Address<MessageStore.Range, List<Message>> MESSAGE_RANGE = new Address<>("sb.messages.range");
   public static final Address<MessageStore.Recall, Message> MESSAGE_RECALL = new Address<>("sb.messages.recall");
   public static final Address<MessageStore.Delete, Message> MESSAGE_DELETE = new Address<>("sb.messages.delete");
+
+  /** Stores a notification for its recipients in one transaction; answers its uuid and the number of recipients. */
+  public static final Address<NotificationStore.Send, NotificationStore.Sent> NOTIFICATION_SEND = new Address<>("sb.notifications.send");
+  /** A page of the user's notifications, newest first, and their unread count. */
+  public static final Address<NotificationStore.Query, NotificationStore.Listing> NOTIFICATION_LIST = new Address<>("sb.notifications.list");
+  /** Marks one of the user's notifications read; 404 when the user has none with that id. */
+  public static final Address<NotificationStore.MarkRead, Void> NOTIFICATION_MARK_READ = new Address<>("sb.notifications.mark-read");
+  /** Marks every notification of the user (by id) read; answers how many were unread. */
+  public static final Address<String, Integer> NOTIFICATION_MARK_ALL_READ = new Address<>("sb.notifications.mark-all-read");
+  /** One bounded batch of purging expired notifications. */
+  public static final Address<NotificationStore.Purge, NotificationStore.Purged> NOTIFICATION_PURGE = new Address<>("sb.notifications.purge");
 
   // --- topics (published on the node; the cluster bridge carries them between nodes) ----------
   /** Sessions that ended: their access tokens stop working and their sockets close. */

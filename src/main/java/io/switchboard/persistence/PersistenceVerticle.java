@@ -18,6 +18,7 @@ import io.switchboard.persistence.store.GroupStore;
 import io.switchboard.persistence.store.MediaStore;
 import io.switchboard.persistence.store.ConversationStore;
 import io.switchboard.persistence.store.MessageStore;
+import io.switchboard.persistence.store.NotificationStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import io.vertx.core.Future;
@@ -143,6 +144,12 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.MESSAGE_RANGE, messages::range);
     Bus.consume(vertx, Addresses.MESSAGE_RECALL, messages::recall);
     Bus.consume(vertx, Addresses.MESSAGE_DELETE, messages::delete);
+    NotificationStore notifications = new NotificationStore(pool);
+    Bus.consume(vertx, Addresses.NOTIFICATION_SEND, notifications::send);
+    Bus.consume(vertx, Addresses.NOTIFICATION_LIST, notifications::list);
+    Bus.consume(vertx, Addresses.NOTIFICATION_MARK_READ, notifications::markRead);
+    Bus.consume(vertx, Addresses.NOTIFICATION_MARK_ALL_READ, notifications::markAllRead);
+    Bus.consume(vertx, Addresses.NOTIFICATION_PURGE, notifications::purge);
     return pool.query("SELECT 1").execute();
   }
 
