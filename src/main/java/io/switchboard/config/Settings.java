@@ -122,6 +122,10 @@ public final class Settings {
   public static final Setting<Integer> TYPING_INTERVAL_SECONDS = new Setting<>("ws.typingIntervalSeconds", "SWITCHBOARD_TYPING_INTERVAL_SECONDS",
       "3", intRange(0, 3_600), "typing events of one user in one conversation are relayed at most once per this many seconds (per node)");
 
+  public static final Setting<Integer> NOTIFICATIONS_RETENTION_DAYS = new Setting<>("notifications.retentionDays",
+      "SWITCHBOARD_NOTIFICATIONS_RETENTION_DAYS", "90", intRange(1, 36_500),
+      "notifications older than this many days are purged (schedule notifications.purge), read or not");
+
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, EVENT_LOOPS, HTTP_INSTANCES,
       HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
@@ -129,5 +133,5 @@ public final class Settings {
       WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD, RECALL_WINDOW_SECONDS, RATE_BURST, RATE_PER_SECOND,
       WS_PING_SECONDS, WS_OUTBOX_BYTES, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_HEADER_TIMEOUT_SECONDS, TRUSTED_PROXIES, PG_MAX_WAIT_QUEUE,
       AUTH_HASH_THREADS, AUTH_HASH_QUEUE, AUTH_IP_BURST, AUTH_IP_PER_MINUTE, WEBHOOK_ALLOW_PRIVATE, WS_FRAME_BURST, WS_FRAMES_PER_SECOND,
-      TYPING_INTERVAL_SECONDS);
+      TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS);
 }

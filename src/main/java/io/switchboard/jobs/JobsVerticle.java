@@ -5,6 +5,7 @@ import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
+import io.switchboard.jobs.builtin.NotificationPurge;
 import io.switchboard.jobs.builtin.RetentionJob;
 import io.switchboard.jobs.builtin.WebhookJob;
 import io.vertx.core.Future;
@@ -33,11 +34,12 @@ public final class JobsVerticle extends VerticleBase {
   }
 
   /** What each built-in schedule does; the answer is the outcome text shown by the schedules API. */
-  private Map<String, Supplier<Future<String>>> tasks(RetentionJob retention) {
+  private Map<String, Supplier<Future<String>>> tasks(RetentionJob retention, NotificationPurge notifications) {
     return Map.of(
         "messages.retention", () -> retention.purge(null).map(n -> "ok: " + n + " messages purged"),
         "auth.purge", () -> Bus.request(vertx, Addresses.AUTH_PURGE, (Void) null).map(n -> "ok: " + n + " rows removed"),
-        "jobs.purge", () -> Bus.request(vertx, Addresses.JOBS_PURGE, (Void) null).map(n -> "ok: " + n + " rows removed"));
+        "jobs.purge", () -> Bus.request(vertx, Addresses.JOBS_PURGE, (Void) null).map(n -> "ok: " + n + " rows removed"),
+        "notifications.purge", notifications::run);
   }
 
   @Override
@@ -48,7 +50,8 @@ public final class JobsVerticle extends VerticleBase {
     Map<String, JobHandler> handlers = Map.of(
         WebhookJob.KIND, new WebhookJob(client, config.get(Settings.WEBHOOK_TIMEOUT_MILLIS)),
         RetentionJob.KIND, retention);
-    Scheduler scheduler = new Scheduler(vertx, node.nodeId(), tasks(retention));
+    Scheduler scheduler = new Scheduler(vertx, node.nodeId(),
+        tasks(retention, new NotificationPurge(vertx, config.get(Settings.NOTIFICATIONS_RETENTION_DAYS))));
     runner = new JobRunner(vertx, node.nodeId(), handlers, node.metrics(), config.get(Settings.JOBS_CONCURRENCY),
         config.get(Settings.JOBS_LEASE_SECONDS), config.get(Settings.JOBS_BACKOFF_MILLIS));
     vertx.setPeriodic(config.get(Settings.JOBS_POLL_MILLIS), id -> {
