@@ -14,6 +14,7 @@ import io.switchboard.gateway.session.ChatHub;
 import io.switchboard.gateway.session.ChatUpgrade;
 import io.switchboard.http.api.ConversationsApi;
 import io.switchboard.http.api.MessagesApi;
+import io.switchboard.http.api.NotificationsApi;
 import io.switchboard.auth.TokenService;
 import io.switchboard.config.Settings;
 import io.switchboard.http.error.FailureHandler;
@@ -120,7 +121,8 @@ public final class HttpVerticle extends VerticleBase {
         new AdminGroupsApi(vertx, node),
         new AuditApi(vertx),
         new ConversationsApi(vertx, node.gateway()),
-        new MessagesApi(vertx, node.gateway()));
+        new MessagesApi(vertx, node.gateway()),
+        new NotificationsApi(vertx));
   }
 
   /** An operation without a handler would silently answer 503; refuse to start instead. */
