@@ -199,6 +199,13 @@ class AuthorizationMatrixTest {
     rows.add(row("enqueueJob", admin(201), (c, r) -> req(json("kind", "retention", "payload", json()))));
     rows.add(row("retryJob", admin(200), (c, r) -> req(null, "id", c.failedJob())));
 
+    // notifications.send; everyone's own notification centre (ids are per user: a notification of another user is not found)
+    rows.add(row("sendNotification", admin(201), (c, r) -> req(json("userIds", array(c.plainUser()), "title", "matrix"))));
+    rows.add(row("listNotifications", signedIn(200), NOTHING));
+    rows.add(row("markNotificationRead", signedIn(204), (c, r) -> req(null, "id", c.notificationOf(r))));
+    rows.add(row("markAllNotificationsRead", signedIn(200), NOTHING));
+    rows.add(variant("markNotificationRead", "someone-elses", signedIn(404), (c, r) -> req(null, "id", c.othersNotification())));
+
     // conversations: a private room of OWNER with PARTICIPANT; seq 1 is PARTICIPANT's, seq 2 OWNER's
     rows.add(row("createConversation", signedIn(201), (c, r) -> req(json("kind", "group"))));
     rows.add(row("listConversations", signedIn(200), NOTHING));
@@ -390,6 +397,23 @@ class AuthorizationMatrixTest {
       TestDb.execute(node, "INSERT INTO jobs (id, kind, payload, status, attempts, max_attempts, last_error) VALUES ('" + id
           + "', 'retention', '{}', 'failed', 1, 1, 'matrix fixture')");
       return id;
+    }
+
+    /** A fresh notification of the role's user (of MEMBER for ANONYMOUS); answers its id. */
+    String notificationOf(Role role) {
+      String user = self(role);
+      Http.Response sent = http.post("/api/admin/notifications", json("userIds", array(user), "title", "fixture"), adminToken);
+      assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+      return TestDb.query(node, "SELECT last_seq FROM notification_cursors WHERE user_id = '" + user + "'").get(0).get(0).toString();
+    }
+
+    /** A notification of a fresh user whose id no role's own notification has (its counter starts far ahead). */
+    String othersNotification() {
+      String user = plainUser();
+      TestDb.execute(node, "INSERT INTO notification_cursors (user_id, last_seq) VALUES ('" + user + "', 1000000)");
+      Http.Response sent = http.post("/api/admin/notifications", json("userIds", array(user), "title", "fixture"), adminToken);
+      assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+      return "1000001";
     }
 
     String refreshToken() {
