@@ -6,6 +6,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
 import io.switchboard.jobs.builtin.RetentionJob;
+import io.switchboard.jobs.builtin.WebhookAddress;
 import io.switchboard.jobs.builtin.WebhookJob;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -46,7 +47,8 @@ public final class JobsVerticle extends VerticleBase {
     client = WebClient.create(vertx, new WebClientOptions().setUserAgent("switchboard").setFollowRedirects(false));
     RetentionJob retention = new RetentionJob(vertx);
     Map<String, JobHandler> handlers = Map.of(
-        WebhookJob.KIND, new WebhookJob(client, config.get(Settings.WEBHOOK_TIMEOUT_MILLIS)),
+        WebhookJob.KIND, new WebhookJob(client, new WebhookAddress(vertx, config.get(Settings.WEBHOOK_ALLOW_PRIVATE)),
+            config.get(Settings.WEBHOOK_TIMEOUT_MILLIS)),
         RetentionJob.KIND, retention);
     Scheduler scheduler = new Scheduler(vertx, node.nodeId(), tasks(retention));
     runner = new JobRunner(vertx, node.nodeId(), handlers, node.metrics(), config.get(Settings.JOBS_CONCURRENCY),
