@@ -66,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler(new RequestLog());
+    builder.rootHandler(new SecurityHeaders());
     builder.rootHandler(new ClientAddress(config.get(Settings.TRUSTED_PROXIES)));
     builder.rootHandler(new BodyLimits(config.get(Settings.HTTP_MAX_BODY_BYTES), config.get(Settings.HTTP_MAX_UPLOAD_BYTES),
         Path.of(config.get(Settings.DATA_DIR), "uploads").toString()));
