@@ -77,6 +77,13 @@ public final class ConfigLoader {
       values.put(Settings.NODE_ID, defaultNodeId());
     }
     AppConfig config = new AppConfig(values);
+    int idle = config.get(Settings.HTTP_IDLE_TIMEOUT_SECONDS);
+    int ping = config.get(Settings.WS_PING_SECONDS);
+    if (idle < 2 * ping) {
+      // a quiet socket is pinged only after ping..1.5 x ping seconds of silence
+      warnings.add("SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS (" + idle + ") is less than twice SWITCHBOARD_WS_PING_SECONDS (" + ping
+          + "): quiet WebSockets may be closed as idle before the server pings them");
+    }
     checkSecret(config);
     checkBcryptCost(config);
     return config;

@@ -31,6 +31,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +49,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private final NodeContext node;
   private HttpServer server;
+  private HeadTimeout headTimeout;
 
   public HttpVerticle(NodeContext node) {
     this.node = node;
@@ -65,6 +67,9 @@ public final class HttpVerticle extends VerticleBase {
     AuthGuard guard = new AuthGuard(authenticator);
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    headTimeout = new HeadTimeout(vertx, config.get(Settings.HTTP_HEADER_TIMEOUT_SECONDS) * 1000L,
+        node.metrics().counter("switchboard_http_header_timeouts"));
+    builder.rootHandler(headTimeout);
     builder.rootHandler(new RequestLog());
     builder.rootHandler(new SecurityHeaders());
     builder.rootHandler(new ClientAddress(config.get(Settings.TRUSTED_PROXIES)));
@@ -147,8 +152,15 @@ public final class HttpVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setWebSocketSubProtocols(List.of(ChatUpgrade.SUBPROTOCOL))
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
-        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME);
+        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
+        // a connection (HTTP or WebSocket) silent both ways this long is closed; WebSocket pings keep quiet sockets busy
+        .setIdleTimeout(config.get(Settings.HTTP_IDLE_TIMEOUT_SECONDS))
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): the connection handler then runs as a connection opens,
+        // not after its first bytes, so the head timeout counts from the start
+        .setHttp2ClearTextEnabled(false);
     return vertx.createHttpServer(options)
+        .connectionHandler(headTimeout::opened)
         .requestHandler(router)
         .listen()
         .onSuccess(s -> {
@@ -163,6 +175,6 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 }
