@@ -73,8 +73,8 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler(new RequestLog());
     builder.rootHandler(new SecurityHeaders());
     builder.rootHandler(new ClientAddress(config.get(Settings.TRUSTED_PROXIES)));
-    builder.rootHandler(new BodyLimits(config.get(Settings.HTTP_MAX_BODY_BYTES), config.get(Settings.HTTP_MAX_UPLOAD_BYTES),
-        Path.of(config.get(Settings.DATA_DIR), "uploads").toString()));
+    Uploads uploads = new Uploads(config.get(Settings.HTTP_MAX_UPLOAD_BYTES), Path.of(config.get(Settings.DATA_DIR), "uploads").toString());
+    builder.rootHandler(new BodyLimits(config.get(Settings.HTTP_MAX_BODY_BYTES), uploads));
     builder.rootHandler(guard.identify());
 
     for (OpenAPIRoute route : builder.getRoutes()) {
@@ -86,7 +86,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     Map<String, Integer> guards = builder.getRoutes().stream()
         .collect(Collectors.toMap(r -> r.getOperation().getOperationId(), r -> r.getHandlers().size()));
-    for (ApiModule module : modules(authenticator)) {
+    for (ApiModule module : modules(authenticator, uploads)) {
       module.mount(builder);
     }
     requireEveryOperationBound(builder, guards);
@@ -113,14 +113,14 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  private List<ApiModule> modules(Authenticator authenticator) {
+  private List<ApiModule> modules(Authenticator authenticator, Uploads uploads) {
     var config = node.config();
     PasswordHasher hasher = new PasswordHasher(vertx, config.get(Settings.BCRYPT_COST));
     return List.of(
         new OpsApi(vertx, node),
         new AuthApi(vertx, config, authenticator.tokens(), hasher),
         new JobsAdminApi(vertx, config),
-        new MeApi(vertx, hasher),
+        new MeApi(vertx, hasher, uploads),
         new AdminUsersApi(vertx, node, hasher),
         new AdminGroupsApi(vertx, node),
         new AuditApi(vertx),
