@@ -105,8 +105,7 @@ public final class JobsAdminApi implements ApiModule {
     int attempts = body.getInteger("maxAttempts", maxAttempts);
     // a webhook's target is refused now when it is (or resolves to) a non-public address; delivery checks again
     Future<Void> allowed = kind.equals(WebhookJob.KIND)
-        ? webhookAddresses.check(payload.getString("url"))
-            .<Void>mapEmpty()
+        ? webhookAddresses.admissible(payload.getString("url"))
             .recover(e -> Future.failedFuture(ApiException.validation("payload.url", e.getMessage())))
         : Future.succeededFuture();
     Future<Job> result = allowed

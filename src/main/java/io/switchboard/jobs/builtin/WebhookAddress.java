@@ -43,6 +43,11 @@ public final class WebhookAddress {
     this.allowPrivate = allowPrivate;
   }
 
+  /** At enqueue: fails with {@link Refused} when the URL's host is, or resolves to, a non-public address (when that is refused). */
+  public Future<Void> admissible(String url) {
+    return allowPrivate ? Future.succeededFuture() : check(url).mapEmpty();
+  }
+
   /** Resolves and checks an http(s) URL that {@link WebhookJob#invalid} accepted; fails with {@link Refused}. */
   public Future<Target> check(String url) {
     URI uri = URI.create(url);
