@@ -11,7 +11,6 @@ import io.switchboard.jobs.builtin.WebhookJob;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -44,7 +43,7 @@ public final class JobsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AppConfig config = node.config();
-    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("switchboard").setFollowRedirects(false));
+    client = WebhookJob.client(vertx);
     RetentionJob retention = new RetentionJob(vertx);
     Map<String, JobHandler> handlers = Map.of(
         WebhookJob.KIND, new WebhookJob(client, new WebhookAddress(vertx, config.get(Settings.WEBHOOK_ALLOW_PRIVATE)),

@@ -2,6 +2,8 @@ package io.switchboard.jobs.builtin;
 
 import io.switchboard.jobs.JobHandler;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -9,11 +11,14 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.codec.BodyCodec;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code webhook}: POSTs {@code payload.body} as JSON to {@code payload.url} with a timeout; any
@@ -26,9 +31,24 @@ import javax.net.ssl.SSLException;
 public final class WebhookJob implements JobHandler {
 
   public static final String KIND = "webhook";
+  private static final Logger log = LoggerFactory.getLogger(WebhookJob.class);
   private final WebClient client;
   private final WebhookAddress addresses;
   private final long timeoutMillis;
+
+  /**
+   * The HTTP client for webhooks. It follows no redirects (one could lead to an internal address), and
+   * a connection error is not logged with its message, which may quote what the target sent (the
+   * attempt's recorded failure says what kind of error it was).
+   */
+  public static WebClient client(Vertx vertx) {
+    WebClientOptions options = new WebClientOptions().setUserAgent("switchboard").setFollowRedirects(false);
+    HttpClient http = vertx.httpClientBuilder().with(options)
+        .withConnectHandler(conn -> conn.exceptionHandler(e -> log.atDebug()
+            .addKeyValue("error", e.getClass().getSimpleName()).log("webhook connection error")))
+        .build();
+    return WebClient.wrap(http, options);
+  }
 
   public WebhookJob(WebClient client, WebhookAddress addresses, long timeoutMillis) {
     this.client = client;
