@@ -15,12 +15,20 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,10 +124,21 @@ public final class Node {
       Files.createDirectories(file.getParent());
       byte[] bytes = new byte[48];
       new SecureRandom().nextBytes(bytes);
-      Files.writeString(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+      writeOwnerOnly(file, Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
       log.atWarn().addKeyValue("file", file).log("generated a development JWT secret; set SWITCHBOARD_JWT_SECRET in production");
     }
     return config.with(Settings.JWT_SECRET, Files.readString(file).trim());
+  }
+
+  /** Creates {@code file} readable and writable by its owner only (0600 from the start, not chmod-ed afterwards). */
+  private static void writeOwnerOnly(Path file, String content) throws IOException {
+    Set<OpenOption> open = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    FileAttribute<?>[] attributes = file.getFileSystem().supportedFileAttributeViews().contains("posix")
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+        : new FileAttribute<?>[0];
+    try (SeekableByteChannel channel = Files.newByteChannel(file, open, attributes)) {
+      channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII)));
+    }
   }
 
   public int port() {

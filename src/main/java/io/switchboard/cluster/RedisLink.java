@@ -67,8 +67,14 @@ public final class RedisLink implements ClusterLink {
   public RedisLink(Vertx vertx, String url) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
+    // the URL carries everything: a password (redis://:pw@host:port, or user:pw@ for an ACL user) is sent with AUTH
+    // on each connection, and rediss:// switches to TLS
     RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(10_000)
         .setMaxWaitingHandlers(100_000);
+    if (url.regionMatches(true, 0, "rediss:", 0, 7)) {
+      // Vert.x checks the certificate chain but, unless told, not that it names the host of the URL
+      options.getNetClientOptions().setHostnameVerificationAlgorithm("HTTPS");
+    }
     this.publisher = Redis.createClient(vertx, options);
     this.subscriberFactory = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
   }

@@ -26,6 +26,8 @@ public final class ConfigLoader {
   public static final String DEFAULT_CONFIG_FILE = "conf/switchboard.json";
   /** The built-in development secret that the example configuration carries; prod refuses it. */
   public static final String DEVELOPMENT_SECRET = "switchboard-development-secret-not-for-production";
+  /** The lowest bcrypt cost prod accepts. */
+  public static final int MIN_PROD_BCRYPT_COST = 10;
 
   private final Map<String, String> env;
   private final Map<String, String> overrides;
@@ -75,7 +77,15 @@ public final class ConfigLoader {
       values.put(Settings.NODE_ID, defaultNodeId());
     }
     AppConfig config = new AppConfig(values);
+    int idle = config.get(Settings.HTTP_IDLE_TIMEOUT_SECONDS);
+    int ping = config.get(Settings.WS_PING_SECONDS);
+    if (idle < 2 * ping) {
+      // a quiet socket is pinged only after ping..1.5 x ping seconds of silence
+      warnings.add("SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS (" + idle + ") is less than twice SWITCHBOARD_WS_PING_SECONDS (" + ping
+          + "): quiet WebSockets may be closed as idle before the server pings them");
+    }
     checkSecret(config);
+    checkBcryptCost(config);
     return config;
   }
 
@@ -98,6 +108,15 @@ public final class ConfigLoader {
     }
     if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw new ConfigException("configuration error: SWITCHBOARD_JWT_SECRET (jwt.secret) must be at least 32 bytes when SWITCHBOARD_PROFILE=prod");
+    }
+  }
+
+  /** Below cost 10 a stolen hash table is cheap to brute-force; tests and development may go lower. */
+  private static void checkBcryptCost(AppConfig config) {
+    int cost = config.get(Settings.BCRYPT_COST);
+    if (config.prod() && cost < MIN_PROD_BCRYPT_COST) {
+      throw new ConfigException("configuration error: SWITCHBOARD_BCRYPT_COST (auth.bcryptCost) is " + cost + "; at least "
+          + MIN_PROD_BCRYPT_COST + " is required when SWITCHBOARD_PROFILE=prod");
     }
   }
 

@@ -80,6 +80,7 @@ final class Parsers {
         if (!p.matches("[0-9A-Fa-f:.]+(/[0-9]{1,3})?")) {
           throw new IllegalArgumentException("must be IP addresses or CIDR ranges separated by commas: " + p);
         }
+        io.switchboard.net.Cidr.parse(p); // throws with the reason (a bad address or prefix length)
         out.add(p);
       }
       return List.copyOf(out);

@@ -48,10 +48,14 @@ public final class Api {
     return p;
   }
 
+  /**
+   * The client's address: the connection's peer, or what trusted proxies say in X-Forwarded-For
+   * ({@link ClientAddress}).
+   */
   public static String clientIp(RoutingContext ctx) {
-    String forwarded = ctx.request().getHeader("X-Forwarded-For");
-    if (forwarded != null && !forwarded.isBlank()) {
-      return forwarded.split(",")[0].trim();
+    String ip = ctx.get(ClientAddress.KEY);
+    if (ip != null) {
+      return ip;
     }
     return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }

@@ -11,7 +11,8 @@ import io.vertx.ext.web.RoutingContext;
  * and attaches the {@link Principal} when a bearer token is sent (a bad token is a 401 at once);
  * {@link #require(String)} is mounted on each operation whose contract has {@code security}, with the
  * permission named by the operation's {@code x-permission}, so the contract is the one place where
- * routes declare what they need.
+ * routes declare what they need. The token check is asynchronous: JSON bodies have been read before it,
+ * multipart uploads wait paused until their route's reader ({@link Uploads}) runs after the guard.
  */
 final class AuthGuard {
 

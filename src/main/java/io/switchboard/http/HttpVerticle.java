@@ -33,6 +33,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -50,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private final NodeContext node;
   private HttpServer server;
+  private HeadTimeout headTimeout;
 
   public HttpVerticle(NodeContext node) {
     this.node = node;
@@ -67,9 +69,14 @@ public final class HttpVerticle extends VerticleBase {
     AuthGuard guard = new AuthGuard(authenticator);
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    headTimeout = new HeadTimeout(vertx, config.get(Settings.HTTP_HEADER_TIMEOUT_SECONDS) * 1000L,
+        node.metrics().counter("switchboard_http_header_timeouts"));
+    builder.rootHandler(headTimeout);
     builder.rootHandler(new RequestLog());
-    builder.rootHandler(new BodyLimits(config.get(Settings.HTTP_MAX_BODY_BYTES), config.get(Settings.HTTP_MAX_UPLOAD_BYTES),
-        Path.of(config.get(Settings.DATA_DIR), "uploads").toString()));
+    builder.rootHandler(new SecurityHeaders());
+    builder.rootHandler(new ClientAddress(config.get(Settings.TRUSTED_PROXIES)));
+    Uploads uploads = new Uploads(config.get(Settings.HTTP_MAX_UPLOAD_BYTES), Path.of(config.get(Settings.DATA_DIR), "uploads").toString());
+    builder.rootHandler(new BodyLimits(config.get(Settings.HTTP_MAX_BODY_BYTES), uploads));
     builder.rootHandler(guard.identify());
 
     for (OpenAPIRoute route : builder.getRoutes()) {
@@ -81,7 +88,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     Map<String, Integer> guards = builder.getRoutes().stream()
         .collect(Collectors.toMap(r -> r.getOperation().getOperationId(), r -> r.getHandlers().size()));
-    for (ApiModule module : modules(authenticator)) {
+    for (ApiModule module : modules(authenticator, uploads)) {
       module.mount(builder);
     }
     requireEveryOperationBound(builder, guards);
@@ -108,7 +115,7 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  private List<ApiModule> modules(Authenticator authenticator) {
+  private List<ApiModule> modules(Authenticator authenticator, Uploads uploads) {
     var config = node.config();
     PasswordHasher hasher = new PasswordHasher(vertx, node);
     LoginThrottle throttle = new LoginThrottle(vertx, config);
@@ -116,7 +123,7 @@ public final class HttpVerticle extends VerticleBase {
         new OpsApi(vertx, node),
         new AuthApi(vertx, authenticator.tokens(), hasher, throttle, node.signInCalls()),
         new JobsAdminApi(vertx, config),
-        new MeApi(vertx, hasher, throttle),
+        new MeApi(vertx, hasher, throttle, uploads),
         new AdminUsersApi(vertx, node, hasher),
         new AdminGroupsApi(vertx, node),
         new AuditApi(vertx),
@@ -149,8 +156,15 @@ public final class HttpVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setWebSocketSubProtocols(List.of(ChatUpgrade.SUBPROTOCOL))
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
-        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME);
+        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
+        // a connection (HTTP or WebSocket) silent both ways this long is closed; WebSocket pings keep quiet sockets busy
+        .setIdleTimeout(config.get(Settings.HTTP_IDLE_TIMEOUT_SECONDS))
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): the connection handler then runs as a connection opens,
+        // not after its first bytes, so the head timeout counts from the start
+        .setHttp2ClearTextEnabled(false);
     return vertx.createHttpServer(options)
+        .connectionHandler(headTimeout::opened)
         .requestHandler(router)
         .listen()
         .onSuccess(s -> {
@@ -165,6 +179,6 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 }

@@ -7,11 +7,11 @@ import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
 import io.switchboard.jobs.builtin.NotificationPurge;
 import io.switchboard.jobs.builtin.RetentionJob;
+import io.switchboard.jobs.builtin.WebhookAddress;
 import io.switchboard.jobs.builtin.WebhookJob;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -45,10 +45,11 @@ public final class JobsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     AppConfig config = node.config();
-    client = WebClient.create(vertx, new WebClientOptions().setUserAgent("switchboard").setFollowRedirects(false));
+    client = WebhookJob.client(vertx);
     RetentionJob retention = new RetentionJob(vertx);
     Map<String, JobHandler> handlers = Map.of(
-        WebhookJob.KIND, new WebhookJob(client, config.get(Settings.WEBHOOK_TIMEOUT_MILLIS)),
+        WebhookJob.KIND, new WebhookJob(client, new WebhookAddress(vertx, config.get(Settings.WEBHOOK_ALLOW_PRIVATE)),
+            config.get(Settings.WEBHOOK_TIMEOUT_MILLIS)),
         RetentionJob.KIND, retention);
     Scheduler scheduler = new Scheduler(vertx, node.nodeId(),
         tasks(retention, new NotificationPurge(vertx, config.get(Settings.NOTIFICATIONS_RETENTION_DAYS))));

@@ -33,6 +33,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anIdleTimeoutShorterThanTheWebSocketPingsIsWarnedAbout() {
+    ConfigLoader loader = new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS", "30"));
+    loader.load();
+    assertThat(loader.warnings()).anyMatch(w -> w.contains("SWITCHBOARD_HTTP_IDLE_TIMEOUT_SECONDS") && w.contains("SWITCHBOARD_WS_PING_SECONDS"));
+    ConfigLoader defaults = new ConfigLoader(Map.of(), Map.of());
+    defaults.load();
+    assertThat(defaults.warnings()).noneMatch(w -> w.contains("IDLE"));
+  }
+
+  @Test
   void badValuesNameTheSetting() {
     assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_PG_POOL_SIZE", "0")).load())
         .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_PG_POOL_SIZE").hasMessageContaining("between 1 and 200");

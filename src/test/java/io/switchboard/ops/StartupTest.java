@@ -3,15 +3,19 @@ package io.switchboard.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.Main;
+import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Start-up: refusing bad configuration in one line, and embedded Postgres data surviving a restart. */
@@ -33,11 +37,33 @@ class StartupTest {
   }
 
   @Test
+  void prodProfileWithCheapPasswordHashesRefusesToStart() throws Exception {
+    Result r = runMain(Map.of("SWITCHBOARD_PROFILE", "prod", "SWITCHBOARD_JWT_SECRET", "a-production-secret-of-at-least-32-bytes",
+        "SWITCHBOARD_BCRYPT_COST", "9"));
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.stderr.strip().lines()).hasSize(1);
+    assertThat(r.stderr).contains("SWITCHBOARD_BCRYPT_COST").contains("10").contains("prod");
+  }
+
+  @Test
   void badSettingIsNamedInOneLine() throws Exception {
     Result r = runMain(Map.of("SWITCHBOARD_HTTP_PORT", "eighty"));
     assertThat(r.exit).isEqualTo(2);
     assertThat(r.stderr.strip().lines()).hasSize(1);
     assertThat(r.stderr).contains("SWITCHBOARD_HTTP_PORT").contains("eighty");
+  }
+
+  @Test
+  void generatedDevelopmentSecretIsReadableByItsOwnerOnly() throws Exception {
+    Path dir = Files.createTempDirectory("switchboard-secret");
+    Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "needs a POSIX file system");
+    try (TestNode node = TestNode.start(Map.of("SWITCHBOARD_JWT_SECRET", "", "SWITCHBOARD_DATA_DIR", dir.toString()))) {
+      Path secret = dir.resolve("jwt-dev-secret");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).isEqualTo("rw-------");
+      assertThat(Files.readString(secret).strip()).hasSizeGreaterThanOrEqualTo(32);
+      // the node signs with it
+      assertThat(node.http().get("/api/me", Accounts.adminToken(node.http())).status()).isEqualTo(200);
+    }
   }
 
   @Test

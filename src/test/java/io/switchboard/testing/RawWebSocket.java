@@ -19,6 +19,7 @@ public final class RawWebSocket implements AutoCloseable {
   public static final int OP_TEXT = 1;
   public static final int OP_CLOSE = 8;
   public static final int OP_PING = 9;
+  public static final int OP_PONG = 10;
 
   private final Socket socket;
   private final DataInputStream in;
@@ -95,6 +96,23 @@ public final class RawWebSocket implements AutoCloseable {
     } catch (EOFException | java.net.SocketException e) {
       return null;
     }
+  }
+
+  /** Sends one masked client frame (a pong to answer a ping, a text frame, …). */
+  public void send(int opcode, byte[] payload) throws IOException {
+    if (payload.length > 125) {
+      throw new IllegalArgumentException("only short frames");
+    }
+    byte[] mask = {0x11, 0x22, 0x33, 0x44};
+    byte[] frame = new byte[2 + 4 + payload.length];
+    frame[0] = (byte) (0x80 | opcode);
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(mask, 0, frame, 2, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    socket.getOutputStream().write(frame);
+    socket.getOutputStream().flush();
   }
 
   /** Reads until a close frame (answers its code), the end of the connection (-1), or the timeout. */

@@ -12,6 +12,7 @@ import io.switchboard.http.Api;
 import io.switchboard.http.ApiModule;
 import io.switchboard.jobs.Timing;
 import io.switchboard.jobs.builtin.RetentionJob;
+import io.switchboard.jobs.builtin.WebhookAddress;
 import io.switchboard.jobs.builtin.WebhookJob;
 import io.switchboard.persistence.store.JobStore;
 import io.switchboard.persistence.store.ScheduleStore;
@@ -30,10 +31,12 @@ public final class JobsAdminApi implements ApiModule {
   private static final Set<String> ENQUEUABLE = Set.of(WebhookJob.KIND, RetentionJob.KIND);
   private final Vertx vertx;
   private final int maxAttempts;
+  private final WebhookAddress webhookAddresses;
 
   public JobsAdminApi(Vertx vertx, AppConfig config) {
     this.vertx = vertx;
     this.maxAttempts = config.get(Settings.JOBS_MAX_ATTEMPTS);
+    this.webhookAddresses = new WebhookAddress(vertx, config.get(Settings.WEBHOOK_ALLOW_PRIVATE));
   }
 
   @Override
@@ -100,7 +103,13 @@ public final class JobsAdminApi implements ApiModule {
       return;
     }
     int attempts = body.getInteger("maxAttempts", maxAttempts);
-    Future<Job> result = Bus.request(vertx, Addresses.JOB_ENQUEUE, new JobStore.Enqueue(kind, payload, attempts))
+    // a webhook's target is refused now when it is (or resolves to) a non-public address; delivery checks again
+    Future<Void> allowed = kind.equals(WebhookJob.KIND)
+        ? webhookAddresses.admissible(payload.getString("url"))
+            .recover(e -> Future.failedFuture(ApiException.validation("payload.url", e.getMessage())))
+        : Future.succeededFuture();
+    Future<Job> result = allowed
+        .compose(v -> Bus.request(vertx, Addresses.JOB_ENQUEUE, new JobStore.Enqueue(kind, payload, attempts)))
         .compose(job -> AuditTrail.record(vertx, ctx, "job.enqueue", job.id(), new JsonObject().put("kind", kind)).map(job));
     Api.reply(ctx, 201, result, Job::toJson);
   }

@@ -9,6 +9,7 @@ import io.switchboard.domain.User;
 import io.switchboard.error.ApiException;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiModule;
+import io.switchboard.http.Uploads;
 import io.switchboard.persistence.store.MediaStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
@@ -31,11 +32,13 @@ public final class MeApi implements ApiModule {
   private final Vertx vertx;
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
+  private final Uploads uploads;
 
-  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle) {
+  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle, Uploads uploads) {
     this.vertx = vertx;
     this.hasher = hasher;
     this.throttle = throttle;
+    this.uploads = uploads;
   }
 
   @Override
@@ -43,8 +46,8 @@ public final class MeApi implements ApiModule {
     routes.getRoute("getMe").addHandler(this::get);
     routes.getRoute("updateMe").addHandler(this::update);
     routes.getRoute("changePassword").addHandler(this::changePassword);
-    // multipart bodies are checked here: the file is sniffed, not trusted by its declared type
-    routes.getRoute("setAvatar").setDoValidation(false).addHandler(this::setAvatar);
+    // the picture is read after the caller is known, and checked here: sniffed, not trusted by its declared type
+    uploads.accept(routes.getRoute("setAvatar")).addHandler(this::setAvatar);
   }
 
   private void get(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package io.switchboard.http.error;
 import io.switchboard.error.ApiException;
 import io.switchboard.http.RequestLog;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -26,6 +27,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
+      // the client went away (or a timeout closed its connection) mid-request: no one to answer, and not an internal error
+      log.atDebug().addKeyValue("requestId", ctx.<String>get(RequestLog.REQUEST_ID)).log("connection closed before the answer");
+      return;
+    }
     ErrorResponses.send(ctx, toApiException(ctx));
   }
 

@@ -1,0 +1,62 @@
+package io.switchboard.http;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The operations that take multipart uploads, and the reader of their bodies. A module marks each of
+ * its upload operations with {@link #accept(OpenAPIRoute)} before adding its handler; a multipart
+ * body sent anywhere else is refused with 415 before any of it is read ({@link BodyLimits}).
+ *
+ * <p>On an upload route the body waits, paused, through authentication (vertx-web's router does not
+ * pause a request by itself, and {@code AuthGuard.identify}'s token check is asynchronous: chunks
+ * arriving meanwhile would be dropped) and is streamed to {@code data.dir/uploads} only by the reader
+ * added here, which runs after the route's permission guard (HttpVerticle adds the guard to every
+ * secured route before the modules mount), so an anonymous caller or a bad token gets 401 with
+ * nothing written. The contract's validation is off on these routes, since it would run before the
+ * body is read: their handlers check the parts (files are sniffed, not trusted by their declared type).
+ */
+public final class Uploads {
+
+  private record UploadRoute(HttpMethod method, Pattern path) {
+  }
+
+  private final BodyHandler reader;
+  private final List<UploadRoute> routes = new ArrayList<>();
+
+  Uploads(long maxUploadBytes, String uploadsDir) {
+    this.reader = BodyHandler.create(uploadsDir).setBodyLimit(maxUploadBytes).setDeleteUploadedFilesOnEnd(true);
+  }
+
+  /** Makes {@code route} take multipart uploads; answers it for the module to add its handler. */
+  public OpenAPIRoute accept(OpenAPIRoute route) {
+    var operation = route.getOperation();
+    routes.add(new UploadRoute(operation.getHttpMethod(), pathPattern(operation.getOpenAPIPath())));
+    // wrapped: vertx-web refuses a BodyHandler after other handlers of a route, a guard against reading a body that went
+    // by unpaused; here BodyLimits has paused it, and the reader resumes it
+    return route.setDoValidation(false).addHandler(ctx -> reader.handle(ctx));
+  }
+
+  /** Whether a request with this method and (normalized) path goes to an upload operation. */
+  boolean takes(HttpMethod method, String path) {
+    for (UploadRoute r : routes) {
+      if (r.method().equals(method) && r.path().matcher(path).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code /api/conversations/{id}/images} as {@code /api/conversations/[^/]+/images/?}. */
+  private static Pattern pathPattern(String openApiPath) {
+    StringBuilder regex = new StringBuilder();
+    for (String part : openApiPath.split("(?=\\{)|(?<=\\})")) {
+      regex.append(part.startsWith("{") && part.endsWith("}") ? "[^/]+" : Pattern.quote(part));
+    }
+    return Pattern.compile(regex + "/?");
+  }
+}

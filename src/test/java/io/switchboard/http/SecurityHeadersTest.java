@@ -1,0 +1,65 @@
+package io.switchboard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.testing.Http;
+import io.switchboard.testing.TestNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every response carries nosniff, DENY framing and the content security policy: docs, contract, API answers and errors. */
+class SecurityHeadersTest {
+
+  static TestNode node;
+  static Http http;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start();
+    http = node.http();
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  static void assertHardened(Http.Response r) {
+    assertThat(r.header("X-Content-Type-Options")).as(r.toString()).isEqualTo("nosniff");
+    assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
+    assertThat(r.header("Content-Security-Policy")).isEqualTo(
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'");
+  }
+
+  @Test
+  void docsAndContract() {
+    Http.Response page = http.get("/docs/");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.body()).contains("swagger-ui");
+    assertHardened(page);
+    Http.Response initializer = http.get("/docs/swagger-initializer.js");
+    assertThat(initializer.status()).isEqualTo(200);
+    assertHardened(initializer);
+    Http.Response contract = http.get("/openapi.yaml");
+    assertThat(contract.status()).isEqualTo(200);
+    assertHardened(contract);
+    assertHardened(http.get("/docs"));
+  }
+
+  @Test
+  void apiAnswersAndErrors() {
+    Http.Response live = http.get("/health/live");
+    assertThat(live.status()).isEqualTo(200);
+    assertHardened(live);
+    Http.Response anonymous = http.get("/api/me");
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertHardened(anonymous);
+    Http.Response invalid = http.post("/api/auth/login", new io.vertx.core.json.JsonObject().put("username", "x"));
+    assertThat(invalid.status()).isEqualTo(400);
+    assertHardened(invalid);
+    Http.Response unknown = http.get("/api/nothing-here");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertHardened(unknown);
+  }
+}
