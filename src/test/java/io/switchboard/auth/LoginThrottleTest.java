@@ -4,8 +4,8 @@ import static io.switchboard.testing.Accounts.adminToken;
 import static io.switchboard.testing.Accounts.register;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.Http.Call;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.SwitchboardTest;

@@ -3,8 +3,8 @@ package io.switchboard.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.gateway.CloseCodes;
-import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
