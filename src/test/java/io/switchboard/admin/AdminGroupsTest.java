@@ -6,16 +6,17 @@ import static io.switchboard.testing.Accounts.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Http;
+import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §3 groups and permissions through HTTP, including changes honoured without a restart. */
+@SwitchboardTest
 class AdminGroupsTest {
 
   static final String MEMBER_GROUP = "00000000-0000-0000-0000-000000000002";
@@ -26,15 +27,10 @@ class AdminGroupsTest {
   static String admin;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
+  static void start(TestNode shared) {
+    node = shared;
     http = node.http();
     admin = adminToken(http);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   private static JsonObject group(String name, String... permissions) {

@@ -22,6 +22,7 @@ class AdminUsersTest {
   static Http http;
   static String admin;
 
+  // its own node: it lists every user of the database (between 14 and 50, all on the first page)
   @BeforeAll
   static void start() {
     node = TestNode.start();

@@ -4,6 +4,7 @@ import static io.switchboard.testing.Accounts.adminToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Http;
+import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §3 audit log through HTTP: every login attempt and every admin action, newest first. */
+@SwitchboardTest
 class AuditTest {
 
   static TestNode node;
@@ -24,16 +25,11 @@ class AuditTest {
   static String adminId;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
+  static void start(TestNode shared) {
+    node = shared;
     http = node.http();
     admin = adminToken(http);
     adminId = http.get("/api/me", admin).json().getString("id");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   static List<JsonObject> entries(int limit) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.persistence.DatabaseUrl;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,11 +23,11 @@ import java.sql.ResultSet;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** SPEC §3 registration, login with captcha, refresh rotation, logout and token checks through HTTP. */
+@SwitchboardTest
 class AuthTest {
 
   static final String TEST_SECRET = "test-secret-test-secret-test-secret-0123456789";
@@ -35,16 +36,10 @@ class AuthTest {
   static Vertx vertx;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
+  static void start(TestNode shared, Vertx vertx) {
+    node = shared;
     http = node.http();
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-    vertx.close();
+    AuthTest.vertx = vertx;
   }
 
   static JsonObject credentials(String username, String password) {

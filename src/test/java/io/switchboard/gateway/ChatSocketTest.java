@@ -2,49 +2,41 @@ package io.switchboard.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.Profile;
+import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.Accounts;
-import io.switchboard.testing.Accounts.Account;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The conversation socket protocol (SPEC §5): upgrade refusals, frames, replay with since, bad frames. */
+@SwitchboardTest(profile = Profile.BUSY)
 class ChatSocketTest {
 
   static TestNode node;
   static Http http;
-  static Vertx vertx;
   static WebSocketClient client;
   static Account ann;
   static Account bob;
   static Account cid;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "1000", "SWITCHBOARD_RATE_PER_SECOND", "1000"));
+  static void start(TestNode shared, Vertx vertx) {
+    node = shared;
     http = node.http();
-    vertx = Vertx.vertx();
     client = ChatClient.client(vertx);
-    ann = Accounts.signUp(http, "ann");
-    bob = Accounts.signUp(http, "bob");
-    cid = Accounts.signUp(http, "cid");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-    node.close();
+    ann = Accounts.signUp(http, "chat-ann");
+    bob = Accounts.signUp(http, "chat-bob");
+    cid = Accounts.signUp(http, "chat-cid");
   }
 
   ChatClient connect(String ref, Account who, Long since) {
@@ -91,7 +83,7 @@ class ChatSocketTest {
       JsonObject m = b.next("message").getJsonObject("message");
       assertThat(m.getLong("seq")).isEqualTo(2);
       assertThat(m.getString("text")).isEqualTo("hello");
-      assertThat(m.getJsonObject("sender").getString("username")).isEqualTo("ann");
+      assertThat(m.getJsonObject("sender").getString("username")).isEqualTo(ann.username());
       assertThat(a.next("message").getJsonObject("message").getLong("seq")).isEqualTo(2);
 
       // an HTTP send is delivered exactly like a socket send

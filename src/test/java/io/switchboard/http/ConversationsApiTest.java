@@ -2,19 +2,20 @@ package io.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.testing.Http;
-import io.switchboard.testing.TestDb;
-import io.switchboard.testing.TestNode;
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Accounts.Account;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.Profile;
+import io.switchboard.testing.SwitchboardTest;
+import io.switchboard.testing.TestDb;
+import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Conversations over HTTP: kinds, rooms, participants, settings, listing with unread counts, access rules. */
+@SwitchboardTest(profile = Profile.BUSY)
 class ConversationsApiTest {
 
   static TestNode node;
@@ -24,17 +25,12 @@ class ConversationsApiTest {
   static Account cid;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "1000", "SWITCHBOARD_RATE_PER_SECOND", "1000"));
+  static void start(TestNode shared) {
+    node = shared;
     http = node.http();
     ann = Accounts.signUp(http, "ann");
     bob = Accounts.signUp(http, "bob");
     cid = Accounts.signUp(http, "cid");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   static JsonObject conversation(Account owner, JsonObject body, int status) {

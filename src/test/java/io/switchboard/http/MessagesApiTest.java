@@ -2,20 +2,21 @@ package io.switchboard.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.testing.Conversations;
-import io.switchboard.testing.Http;
-import io.switchboard.testing.TestNode;
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Accounts.Account;
+import io.switchboard.testing.Conversations;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.Profile;
+import io.switchboard.testing.SwitchboardTest;
+import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Messages over HTTP: the message shape, history windows, idempotent retries, recall and delete rules. */
+@SwitchboardTest(profile = Profile.BUSY)
 class MessagesApiTest {
 
   static TestNode node;
@@ -25,17 +26,12 @@ class MessagesApiTest {
   static Account cid;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "1000", "SWITCHBOARD_RATE_PER_SECOND", "1000"));
+  static void start(TestNode shared) {
+    node = shared;
     http = node.http();
-    ann = Accounts.signUp(http, "ann");
-    bob = Accounts.signUp(http, "bob");
-    cid = Accounts.signUp(http, "cid");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
+    ann = Accounts.signUp(http, "msg-ann");
+    bob = Accounts.signUp(http, "msg-bob");
+    cid = Accounts.signUp(http, "msg-cid");
   }
 
   static JsonObject send(String conversation, Account sender, String text) {
@@ -61,7 +57,7 @@ class MessagesApiTest {
     assertThat(m.getString("kind")).isEqualTo("user");
     assertThat(m.getString("state")).isEqualTo("visible");
     assertThat(m.getJsonObject("sender").fieldNames()).containsExactlyInAnyOrder("id", "username", "displayName", "avatarUrl");
-    assertThat(m.getJsonObject("sender").getString("username")).isEqualTo("ann");
+    assertThat(m.getJsonObject("sender").getString("username")).isEqualTo(ann.username());
   }
 
   @Test

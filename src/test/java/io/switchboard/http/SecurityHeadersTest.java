@@ -3,26 +3,22 @@ package io.switchboard.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Http;
+import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every response carries nosniff, DENY framing and the content security policy: docs, contract, API answers and errors. */
+@SwitchboardTest
 class SecurityHeadersTest {
 
   static TestNode node;
   static Http http;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
+  static void start(TestNode shared) {
+    node = shared;
     http = node.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   static void assertHardened(Http.Response r) {

@@ -30,6 +30,7 @@ class UploadsTest {
   static Http http;
   static Path uploads;
 
+  // its own node: it checks that the node's whole uploads folder stays empty
   @BeforeAll
   static void start() {
     node = TestNode.start();

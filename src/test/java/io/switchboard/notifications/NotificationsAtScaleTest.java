@@ -25,6 +25,7 @@ class NotificationsAtScaleTest {
   static String admin;
   static long enabled;
 
+  // its own node: it adds 20,000 users and counts every notification row of the database
   @BeforeAll
   static void start() {
     node = TestNode.start();

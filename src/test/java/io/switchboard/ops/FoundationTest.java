@@ -3,28 +3,24 @@ package io.switchboard.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Http;
+import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The foundation through HTTP: readiness, the contract and docs, and SPEC §2 error bodies. */
+@SwitchboardTest
 class FoundationTest {
 
   static TestNode node;
   static Http http;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
+  static void start(TestNode shared) {
+    node = shared;
     http = node.http();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   @Test

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * A limited admin trying to become more (SPEC §3: no one grants what they do not hold): a holder of
  * {@code users.manage} or {@code groups.manage} tries every way to superuser or to more permissions.
  */
+@SwitchboardTest
 class EscalationTest {
 
   static TestNode node;
@@ -24,17 +25,12 @@ class EscalationTest {
   static String adminId;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
+  static void start(TestNode shared) {
+    node = shared;
     http = node.http();
     JsonObject login = Accounts.login(http, Accounts.ADMIN, Accounts.ADMIN_PASSWORD);
     admin = login.getString("accessToken");
     adminId = login.getJsonObject("user").getString("id");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   /** A group holding exactly {@code permission}, and a signed-in user in it (and in member). */
@@ -134,7 +130,7 @@ class EscalationTest {
         .put("permissions", new JsonArray().add("users.manage")), gm.token()), "create a group with users.manage");
 
     // an unrelated group: only what the caller holds, added or removed
-    Http.Response other = http.post("/api/admin/groups", new JsonObject().put("name", "auditors")
+    Http.Response other = http.post("/api/admin/groups", new JsonObject().put("name", "escalation-auditors")
         .put("permissions", new JsonArray().add("audit.view")), admin);
     String auditors = other.json().getString("id");
     refused(http.put("/api/admin/groups/" + auditors + "/permissions",

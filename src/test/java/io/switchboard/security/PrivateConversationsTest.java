@@ -6,14 +6,15 @@ import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Direct conversations have no owner; rooms.moderate opens rooms, never direct or group conversations its holder is not in. */
+@SwitchboardTest
 class PrivateConversationsTest {
 
   static TestNode node;
@@ -23,22 +24,17 @@ class PrivateConversationsTest {
   static Account moderator;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
+  static void start(TestNode shared) {
+    node = shared;
     http = node.http();
     String admin = Accounts.adminToken(http);
     ann = Accounts.signUp(http, "direct-ann");
     bob = Accounts.signUp(http, "direct-bob");
-    assertThat(http.post("/api/admin/groups", new JsonObject().put("name", "mods")
+    assertThat(http.post("/api/admin/groups", new JsonObject().put("name", "direct-mods")
         .put("permissions", new JsonArray().add("rooms.moderate")), admin).status()).isEqualTo(201);
     assertThat(http.post("/api/admin/users", new JsonObject().put("username", "the-mod").put("password", "password-the-mod")
-        .put("groups", new JsonArray().add("member").add("mods")), admin).status()).isEqualTo(201);
+        .put("groups", new JsonArray().add("member").add("direct-mods")), admin).status()).isEqualTo(201);
     moderator = Accounts.account(http, "the-mod", "password-the-mod");
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   @Test

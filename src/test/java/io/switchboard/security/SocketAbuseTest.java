@@ -8,6 +8,7 @@ import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestDb;
 import io.switchboard.testing.TestNode;
 import io.vertx.core.Vertx;
@@ -16,8 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,27 +24,20 @@ import org.junit.jupiter.api.Test;
  * Valid frames used as a weapon: the per-socket frame budget, reads that do not move, typing floods,
  * and rights revoked while a socket is open (default limits: 40 frames burst, 20/s, typing 3 s).
  */
+@SwitchboardTest
 class SocketAbuseTest {
 
   static TestNode node;
   static Http http;
-  static Vertx vertx;
   static WebSocketClient client;
   static String admin;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start();
+  static void start(TestNode shared, Vertx vertx) {
+    node = shared;
     http = node.http();
     admin = Accounts.adminToken(http);
-    vertx = Vertx.vertx();
     client = ChatClient.client(vertx);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
-    node.close();
   }
 
   private static JsonObject ping() {
