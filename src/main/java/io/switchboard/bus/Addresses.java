@@ -6,6 +6,8 @@ import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.LinkRestored;
+import io.switchboard.domain.event.UserEvent;
+import io.switchboard.domain.event.UserEvents;
 import io.switchboard.domain.event.PermissionsChanged;
 import io.switchboard.domain.event.SessionsRevoked;
 import io.switchboard.domain.event.StoredMessages;
@@ -178,6 +180,9 @@ public final class Addresses {
    */
   public static final Address<ConversationEvents, Void> LOCAL_MESSAGES = new Address<>("sb.topic.local-messages");
 
+  /** One bounded chunk of this node's user events, for every user hub of the node. */
+  public static final Address<UserEvents, Void> LOCAL_USER_EVENTS = new Address<>("sb.topic.local-user-events");
+
   /** The cluster link is back after an outage: hubs catch up from Postgres. */
   public static final Address<LinkRestored, Void> LINK_RESTORED = new Address<>("sb.topic.link-restored");
 
@@ -187,5 +192,13 @@ public final class Addresses {
   /** Events of one conversation, delivered to the node's sockets of that conversation. */
   public static Address<ConversationEvent, Void> conversationTopic(String conversationId) {
     return new Address<>(CONVERSATION_TOPIC_PREFIX + conversationId);
+  }
+
+  /** Prefix of the per-user topics; see {@link #userTopic(String)}. */
+  public static final String USER_TOPIC_PREFIX = "sb.topic.user.";
+
+  /** Events for one user from other nodes, delivered to the node's sockets and streams of that user. */
+  public static Address<UserEvent, Void> userTopic(String userId) {
+    return new Address<>(USER_TOPIC_PREFIX + userId);
   }
 }

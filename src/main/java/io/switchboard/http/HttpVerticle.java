@@ -12,6 +12,8 @@ import io.switchboard.http.api.JobsAdminApi;
 import io.switchboard.http.api.MeApi;
 import io.switchboard.gateway.session.ChatHub;
 import io.switchboard.gateway.session.ChatUpgrade;
+import io.switchboard.gateway.session.Sessions;
+import io.switchboard.gateway.session.SocketGate;
 import io.switchboard.http.api.ConversationsApi;
 import io.switchboard.http.api.MessagesApi;
 import io.switchboard.http.api.NotificationsApi;
@@ -94,7 +96,9 @@ public final class HttpVerticle extends VerticleBase {
     requireEveryOperationBound(builder, guards);
 
     Router router = builder.createRouter();
-    router.get(ChatUpgrade.PATH).handler(new ChatUpgrade(authenticator, new ChatHub(vertx, node.gateway())));
+    // the sockets of this event loop, of every kind
+    Sessions sessions = new Sessions(vertx, node.gateway(), authenticator);
+    router.get(ChatUpgrade.PATH).handler(new ChatUpgrade(authenticator, new ChatHub(sessions)));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
     router.get("/media/:id").handler(new MediaRoute(vertx));
     router.get("/docs").handler(ctx -> {
@@ -154,7 +158,7 @@ public final class HttpVerticle extends VerticleBase {
         .setStrictThreadMode(true)
         .setCompressionSupported(false)
         .setTcpNoDelay(true)
-        .setWebSocketSubProtocols(List.of(ChatUpgrade.SUBPROTOCOL))
+        .setWebSocketSubProtocols(List.of(SocketGate.SUBPROTOCOL))
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
         // a connection (HTTP or WebSocket) silent both ways this long is closed; WebSocket pings keep quiet sockets busy
