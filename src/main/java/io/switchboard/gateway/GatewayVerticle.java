@@ -66,6 +66,8 @@ public final class GatewayVerticle extends VerticleBase {
     node.attachGateway(gateway);
     // one consumer on this verticle's event loop: committed messages go out in commit order
     Bus.subscribe(vertx, Addresses.MESSAGES_STORED, gateway.messaging()::stored);
+    NotificationPush push = new NotificationPush(context, broker);
+    Bus.subscribe(vertx, Addresses.NOTIFICATIONS_STORED, push::stored);
     if (redisPresence != null) {
       RedisPresence cluster = redisPresence;
       cluster.onWentOffline((conversationId, userId) -> gateway.messaging().presence(userId, conversationId, false));

@@ -12,6 +12,8 @@ import io.switchboard.http.api.JobsAdminApi;
 import io.switchboard.http.api.MeApi;
 import io.switchboard.gateway.session.ChatHub;
 import io.switchboard.gateway.session.ChatUpgrade;
+import io.switchboard.gateway.session.NotificationUpgrade;
+import io.switchboard.gateway.session.UserHub;
 import io.switchboard.gateway.session.Sessions;
 import io.switchboard.gateway.session.SocketGate;
 import io.switchboard.http.api.ConversationsApi;
@@ -99,6 +101,9 @@ public final class HttpVerticle extends VerticleBase {
     // the sockets of this event loop, of every kind
     Sessions sessions = new Sessions(vertx, node.gateway(), authenticator);
     router.get(ChatUpgrade.PATH).handler(new ChatUpgrade(authenticator, new ChatHub(sessions)));
+    UserHub users = new UserHub(sessions);
+    router.get(NotificationUpgrade.PATH).handler(NotificationUpgrade.current(authenticator, users));
+    router.get(NotificationUpgrade.LEGACY_PATH).handler(NotificationUpgrade.legacy(authenticator, users));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
     router.get("/media/:id").handler(new MediaRoute(vertx));
     router.get("/docs").handler(ctx -> {
