@@ -12,6 +12,7 @@ import io.switchboard.http.api.JobsAdminApi;
 import io.switchboard.http.api.MeApi;
 import io.switchboard.gateway.session.ChatHub;
 import io.switchboard.gateway.session.ChatUpgrade;
+import io.switchboard.gateway.session.NotificationStreams;
 import io.switchboard.gateway.session.NotificationUpgrade;
 import io.switchboard.gateway.session.UserHub;
 import io.switchboard.gateway.session.Sessions;
@@ -92,16 +93,16 @@ public final class HttpVerticle extends VerticleBase {
     }
     Map<String, Integer> guards = builder.getRoutes().stream()
         .collect(Collectors.toMap(r -> r.getOperation().getOperationId(), r -> r.getHandlers().size()));
-    for (ApiModule module : modules(authenticator, uploads)) {
+    // the sockets and streams of this event loop, of every kind
+    Sessions sessions = new Sessions(vertx, node.gateway(), authenticator);
+    UserHub users = new UserHub(sessions);
+    for (ApiModule module : modules(authenticator, uploads, users)) {
       module.mount(builder);
     }
     requireEveryOperationBound(builder, guards);
 
     Router router = builder.createRouter();
-    // the sockets of this event loop, of every kind
-    Sessions sessions = new Sessions(vertx, node.gateway(), authenticator);
     router.get(ChatUpgrade.PATH).handler(new ChatUpgrade(authenticator, new ChatHub(sessions)));
-    UserHub users = new UserHub(sessions);
     router.get(NotificationUpgrade.PATH).handler(NotificationUpgrade.current(authenticator, users));
     router.get(NotificationUpgrade.LEGACY_PATH).handler(NotificationUpgrade.legacy(authenticator, users));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
@@ -124,7 +125,7 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  private List<ApiModule> modules(Authenticator authenticator, Uploads uploads) {
+  private List<ApiModule> modules(Authenticator authenticator, Uploads uploads, UserHub users) {
     var config = node.config();
     PasswordHasher hasher = new PasswordHasher(vertx, node);
     LoginThrottle throttle = new LoginThrottle(vertx, config);
@@ -138,7 +139,8 @@ public final class HttpVerticle extends VerticleBase {
         new AuditApi(vertx),
         new ConversationsApi(vertx, node.gateway()),
         new MessagesApi(vertx, node.gateway()),
-        new NotificationsApi(vertx));
+        new NotificationsApi(vertx),
+        routes -> routes.getRoute(NotificationStreams.OPERATION).addHandler(new NotificationStreams(authenticator, users)));
   }
 
   /** An operation without a handler would silently answer 503; refuse to start instead. */

@@ -22,7 +22,7 @@ import java.util.ArrayDeque;
  * on shutdown and 4401 when the session ends ({@link Sessions}). A kind handles its own frames
  * ({@link #onFrame}) and what opens and closes with it.
  */
-abstract class Session {
+abstract class Session implements Sessions.Member {
 
   private static final int BAD_FRAME_LIMIT = 20;
   private static final long BAD_FRAME_WINDOW_MS = 10_000;
@@ -44,11 +44,13 @@ abstract class Session {
     this.budget = sessions.gateway().frameBudget();
   }
 
-  final String kind() {
+  @Override
+  public final String kind() {
     return kind;
   }
 
-  final String sessionId() {
+  @Override
+  public final String sessionId() {
     return principal.sessionId();
   }
 
@@ -169,7 +171,8 @@ abstract class Session {
     }
   }
 
-  final void checkIdle(long now, long pingMillis) {
+  @Override
+  public final void checkIdle(long now, long pingMillis) {
     long silent = now - lastHeard;
     if (silent > 2 * pingMillis) {
       close(CloseCodes.GOING_AWAY, "no answer to pings");
@@ -178,6 +181,7 @@ abstract class Session {
     }
   }
 
+  @Override
   public final void close(short code, String reason) {
     if (closed) {
       return;

@@ -12,16 +12,28 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The open sockets of every kind on one event loop (only that event loop touches it): closes those of
- * ended sessions (4401, {@link Addresses#SESSIONS_REVOKED}, which reaches every node), pings the quiet
- * ones and closes those that stop answering.
+ * The open sockets and streams of every kind on one event loop (only that event loop touches it):
+ * closes those of ended sessions (4401, {@link Addresses#SESSIONS_REVOKED}, which reaches every node),
+ * pings the quiet ones and closes those that stop answering, and counts them by kind.
  */
 public final class Sessions {
+
+  /** A socket or stream of a signed-in session. */
+  interface Member {
+
+    String kind();
+
+    String sessionId();
+
+    void close(short code, String reason);
+
+    void checkIdle(long now, long pingMillis);
+  }
 
   private final Vertx vertx;
   private final Gateway gateway;
   private final Authenticator authenticator;
-  private final Set<Session> open = new LinkedHashSet<>();
+  private final Set<Member> open = new LinkedHashSet<>();
 
   public Sessions(Vertx vertx, Gateway gateway, Authenticator authenticator) {
     this.vertx = vertx;
@@ -44,19 +56,19 @@ public final class Sessions {
     return authenticator;
   }
 
-  void add(Session session) {
+  void add(Member session) {
     open.add(session);
     gateway.socketsOpen(session.kind()).incrementAndGet();
   }
 
-  void remove(Session session) {
+  void remove(Member session) {
     if (open.remove(session)) {
       gateway.socketsOpen(session.kind()).decrementAndGet();
     }
   }
 
   private void revoked(SessionsRevoked event) {
-    for (Session s : List.copyOf(open)) {
+    for (Member s : List.copyOf(open)) {
       if (event.sessionIds().contains(s.sessionId())) {
         s.close(CloseCodes.SESSION_ENDED, "session ended");
       }
@@ -65,7 +77,7 @@ public final class Sessions {
 
   private void checkIdle(long pingMillis) {
     long now = System.currentTimeMillis();
-    for (Session s : List.copyOf(open)) {
+    for (Member s : List.copyOf(open)) {
       s.checkIdle(now, pingMillis);
     }
   }
