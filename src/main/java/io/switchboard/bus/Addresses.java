@@ -6,6 +6,10 @@ import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.LinkRestored;
+import io.switchboard.domain.event.NotificationsStored;
+import io.switchboard.domain.event.UserEvent;
+import io.switchboard.domain.event.UserEvents;
+import io.switchboard.domain.Notification;
 import io.switchboard.domain.event.PermissionsChanged;
 import io.switchboard.domain.event.SessionsRevoked;
 import io.switchboard.domain.event.StoredMessages;
@@ -151,6 +155,10 @@ public final class Addresses {
   public static final Address<NotificationStore.MarkRead, Void> NOTIFICATION_MARK_READ = new Address<>("sb.notifications.mark-read");
   /** Marks every notification of the user (by id) read; answers how many were unread. */
   public static final Address<String, Integer> NOTIFICATION_MARK_ALL_READ = new Address<>("sb.notifications.mark-all-read");
+  /** The user's newest notification id (0 before the first). */
+  public static final Address<String, Long> NOTIFICATION_LAST_ID = new Address<>("sb.notifications.last-id");
+  /** The user's notifications with ids in a range, ascending (replay and gap filling). */
+  public static final Address<NotificationStore.Range, List<Notification>> NOTIFICATION_RANGE = new Address<>("sb.notifications.range");
   /** One bounded batch of purging expired notifications. */
   public static final Address<NotificationStore.Purge, NotificationStore.Purged> NOTIFICATION_PURGE = new Address<>("sb.notifications.purge");
 
@@ -178,6 +186,15 @@ public final class Addresses {
    */
   public static final Address<ConversationEvents, Void> LOCAL_MESSAGES = new Address<>("sb.topic.local-messages");
 
+  /**
+   * A notification was committed for its recipients (each with its per-user id). Published by the
+   * persistence verticle; the gateway verticle pushes it to the user topics in bounded chunks.
+   */
+  public static final Address<NotificationsStored, Void> NOTIFICATIONS_STORED = new Address<>("sb.topic.notifications-stored");
+
+  /** One bounded chunk of this node's user events, for every user hub of the node. */
+  public static final Address<UserEvents, Void> LOCAL_USER_EVENTS = new Address<>("sb.topic.local-user-events");
+
   /** The cluster link is back after an outage: hubs catch up from Postgres. */
   public static final Address<LinkRestored, Void> LINK_RESTORED = new Address<>("sb.topic.link-restored");
 
@@ -187,5 +204,13 @@ public final class Addresses {
   /** Events of one conversation, delivered to the node's sockets of that conversation. */
   public static Address<ConversationEvent, Void> conversationTopic(String conversationId) {
     return new Address<>(CONVERSATION_TOPIC_PREFIX + conversationId);
+  }
+
+  /** Prefix of the per-user topics; see {@link #userTopic(String)}. */
+  public static final String USER_TOPIC_PREFIX = "sb.topic.user.";
+
+  /** Events for one user from other nodes, delivered to the node's sockets and streams of that user. */
+  public static Address<UserEvent, Void> userTopic(String userId) {
+    return new Address<>(USER_TOPIC_PREFIX + userId);
   }
 }

@@ -3,7 +3,8 @@ package io.switchboard.gateway;
 /**
  * WebSocket close codes the server uses. Clients reconnect (with {@code since}) after 1001, 1011,
  * 1012 and 1013; 1008 and 1009 mean the client misbehaved; 4401 means "sign in again"; 4403 means
- * the caller may no longer use this conversation.
+ * the caller may no longer use this conversation; 4409 means another socket took this one's place.
+ * Every socket kind closes with these and no other codes.
  */
 public final class CloseCodes {
 
@@ -24,6 +25,8 @@ public final class CloseCodes {
   public static final short TRY_AGAIN_LATER = 1013;
   /** The session ended (logout, disabled user): sign in again. */
   public static final short SESSION_ENDED = 4401;
-  /** Removed from the conversation (or left it). */
+  /** Removed from the conversation (or left it), or no longer allowed what the socket is for. */
   public static final short FORBIDDEN = 4403;
+  /** A module's second socket with the same hash replaced this one (SPEC §7): do not reconnect from here. */
+  public static final short REPLACED = 4409;
 }

@@ -1,11 +1,13 @@
 package io.switchboard.gateway;
 
 import io.switchboard.domain.Message;
+import io.switchboard.domain.Notification;
+import java.time.OffsetDateTime;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** Server → client frames of conversation sockets (SPEC §5), encoded as JSON text. */
+/** Server → client frames of conversation and notification sockets (SPEC §5, §6), encoded as JSON text. */
 public final class Frames {
 
   private Frames() {
@@ -20,6 +22,33 @@ public final class Frames {
 
   public static String message(Message m) {
     return new JsonObject().put("type", "message").put("message", m.toJson()).encode();
+  }
+
+  /** The first frame of a {@code /ws/notifications} socket, once it is live: the user's newest notification id. */
+  public static String notificationsWelcome(long lastId) {
+    return new JsonObject().put("type", "welcome").put("lastId", Long.toString(lastId)).encode();
+  }
+
+  public static String notification(Notification n) {
+    return new JsonObject().put("type", "notification").put("notification", n.toJson()).encode();
+  }
+
+  /**
+   * One notification's frame for every recipient, encoded once: only the per-user id differs, so the
+   * frame is the encoded text around it (Notification's JSON holds the id first).
+   */
+  public record NotificationFrame(String head, String tail) {
+
+    public static NotificationFrame of(String title, String body, String data, OffsetDateTime createdAt) {
+      String encoded = notification(new Notification(0, title, body, data, createdAt, false));
+      String marker = "\"id\":\"0\"";
+      int at = encoded.indexOf(marker);
+      return new NotificationFrame(encoded.substring(0, at + 6), encoded.substring(at + marker.length() - 1));
+    }
+
+    public String frame(long id) {
+      return head + id + tail;
+    }
   }
 
   public static String ack(String clientMsgId, long seq) {

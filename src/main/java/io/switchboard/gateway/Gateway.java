@@ -1,5 +1,10 @@
 package io.switchboard.gateway;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.switchboard.cluster.ClusterBroker;
+import io.switchboard.cluster.PresenceRegistry;
+import io.switchboard.cluster.Topic;
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
 import io.vertx.core.Context;
@@ -9,13 +14,16 @@ import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the real-time path shares on one node: the broker, the node's subscription table (the broker
- * is subscribed to a conversation while any event loop of this node has a socket of it), presence
- * counts, rate limits and the message operations. Thread-safe: every event loop's hub uses it.
+ * is subscribed to a topic, a conversation or a user, while any event loop of this node has a socket
+ * of it), presence counts, rate limits, the open-socket meters and the message operations.
+ * Thread-safe: every event loop's hub uses it.
  */
 public final class Gateway {
 
@@ -24,14 +32,17 @@ public final class Gateway {
   private final ClusterBroker broker;
   private final PresenceRegistry presence;
   private final Messaging messaging;
-  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+  private final Map<Topic, Subscription> subscriptions = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> socketsOpen = new ConcurrentHashMap<>();
+  private final MeterRegistry meters;
   private final int pingSeconds;
   private final int outboxBytes;
   private final int frameBurst;
   private final double framesPerSecond;
 
-  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence) {
+  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence, MeterRegistry meters) {
     this.broker = broker;
+    this.meters = meters;
     this.presence = presence;
     this.messaging = new Messaging(vertx, broker,
         new RateLimiter(config.get(Settings.RATE_BURST), config.get(Settings.RATE_PER_SECOND)),
@@ -44,6 +55,20 @@ public final class Gateway {
 
   public Messaging messaging() {
     return messaging;
+  }
+
+  public ClusterBroker broker() {
+    return broker;
+  }
+
+  /** The node's count of open sockets of a kind, {@code switchboard_sockets_open{kind}}. */
+  public AtomicInteger socketsOpen(String kind) {
+    return socketsOpen.computeIfAbsent(kind, k -> {
+      AtomicInteger count = new AtomicInteger();
+      Gauge.builder("switchboard.sockets.open", count, AtomicInteger::get).tag("kind", k)
+          .description("open sockets and streams by kind").register(meters);
+      return count;
+    });
   }
 
   public PresenceRegistry presence() {
@@ -64,13 +89,13 @@ public final class Gateway {
   }
 
   /**
-   * An event loop's first socket of a conversation: the node subscribes if it is the node's first.
+   * An event loop's first socket of a topic: the node subscribes if it is the node's first.
    * Every caller waits for the broker subscription, so that what it reads afterwards (the last seq)
    * is followed by every later event.
    */
-  public Future<Void> acquire(String conversationId) {
+  public Future<Void> acquire(Topic topic) {
     Subscription[] created = new Subscription[1];
-    Subscription sub = subscriptions.compute(conversationId, (id, s) -> {
+    Subscription sub = subscriptions.compute(topic, (t, s) -> {
       if (s == null) {
         created[0] = new Subscription();
         return created[0];
@@ -79,24 +104,24 @@ public final class Gateway {
       return s;
     });
     if (created[0] != null) {
-      broker.subscribe(conversationId).onComplete(created[0].done);
+      broker.subscribe(topic).onComplete(created[0].done);
     }
     return onCallerContext(sub.done.future()).onFailure(e -> {
-      release(conversationId);
-      log.atWarn().addKeyValue("conversation", conversationId).setCause(e).log("broker subscribe failed");
+      release(topic);
+      log.atWarn().addKeyValue("topic", topic.kind() + ":" + topic.id()).setCause(e).log("broker subscribe failed");
     });
   }
 
-  /** An event loop's last socket of a conversation closed: the node unsubscribes after its last. */
-  public void release(String conversationId) {
+  /** An event loop's last socket of a topic closed: the node unsubscribes after its last. */
+  public void release(Topic topic) {
     boolean[] last = new boolean[1];
-    subscriptions.computeIfPresent(conversationId, (id, s) -> {
+    subscriptions.computeIfPresent(topic, (t, s) -> {
       last[0] = --s.holders == 0;
       return last[0] ? null : s;
     });
     if (last[0]) {
-      broker.unsubscribe(conversationId)
-          .onFailure(e -> log.atWarn().addKeyValue("conversation", conversationId).setCause(e).log("broker unsubscribe failed"));
+      broker.unsubscribe(topic)
+          .onFailure(e -> log.atWarn().addKeyValue("topic", topic.kind() + ":" + topic.id()).setCause(e).log("broker unsubscribe failed"));
     }
   }
 
@@ -119,7 +144,8 @@ public final class Gateway {
 
   /** The conversations this node holds sockets of. */
   public Set<String> heldConversations() {
-    return Set.copyOf(subscriptions.keySet());
+    return subscriptions.keySet().stream().filter(t -> t.kind() == Topic.Kind.CONVERSATION).map(Topic::id)
+        .collect(Collectors.toUnmodifiableSet());
   }
 
   private static final class Subscription {

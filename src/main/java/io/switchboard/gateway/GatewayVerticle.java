@@ -3,7 +3,14 @@ package io.switchboard.gateway;
 import io.switchboard.NodeContext;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
+import io.switchboard.cluster.Channels;
+import io.switchboard.cluster.ClusterBroker;
 import io.switchboard.cluster.ClusterLink;
+import io.switchboard.cluster.LocalBroker;
+import io.switchboard.cluster.LocalPresence;
+import io.switchboard.cluster.PresenceRegistry;
+import io.switchboard.cluster.RedisBroker;
+import io.switchboard.cluster.RedisPresence;
 import io.switchboard.cluster.LocalLink;
 import io.switchboard.cluster.NodeEvents;
 import io.switchboard.cluster.RedisLink;
@@ -35,8 +42,9 @@ public final class GatewayVerticle extends VerticleBase {
     String prefix = config.get(Settings.REDIS_PREFIX);
     link = config.isSet(Settings.REDIS_URL) ? new RedisLink(vertx, config.get(Settings.REDIS_URL)) : new LocalLink();
     node.clusterLink(link);
-    NodeEvents nodeEvents = new NodeEvents(vertx, link, prefix + "node", node.nodeId());
-    RedisBroker redisBroker = link.clustered() ? new RedisBroker(vertx, link, prefix, node.nodeId()) : null;
+    Channels channels = new Channels(prefix);
+    NodeEvents nodeEvents = new NodeEvents(vertx, link, channels.node(), node.nodeId());
+    RedisBroker redisBroker = link.clustered() ? new RedisBroker(vertx, link, channels, node.nodeId()) : null;
     link.onMessage((channel, payload) -> {
       if (channel.equals(nodeEvents.channel())) {
         nodeEvents.received(payload);
@@ -54,10 +62,12 @@ public final class GatewayVerticle extends VerticleBase {
     } else {
       presence = new LocalPresence();
     }
-    Gateway gateway = new Gateway(vertx, node.config(), broker, presence);
+    Gateway gateway = new Gateway(vertx, node.config(), broker, presence, node.metrics());
     node.attachGateway(gateway);
     // one consumer on this verticle's event loop: committed messages go out in commit order
     Bus.subscribe(vertx, Addresses.MESSAGES_STORED, gateway.messaging()::stored);
+    NotificationPush push = new NotificationPush(context, broker);
+    Bus.subscribe(vertx, Addresses.NOTIFICATIONS_STORED, push::stored);
     if (redisPresence != null) {
       RedisPresence cluster = redisPresence;
       cluster.onWentOffline((conversationId, userId) -> gateway.messaging().presence(userId, conversationId, false));

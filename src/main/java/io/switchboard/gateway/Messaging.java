@@ -2,6 +2,7 @@ package io.switchboard.gateway;
 
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
+import io.switchboard.cluster.ClusterBroker;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvent.Type;
@@ -47,7 +48,7 @@ public final class Messaging {
       return Future.failedFuture(ApiException.validation("text", "must not be empty"));
     }
     if (text.length() > MAX_TEXT) {
-      return Future.failedFuture(new ApiException(400, "too_long", "text is longer than " + MAX_TEXT + " characters"));
+      return Future.failedFuture(new ApiException(400, ErrorCodes.TOO_LONG, "text is longer than " + MAX_TEXT + " characters"));
     }
     if (text.indexOf('\0') >= 0) {
       return Future.failedFuture(ApiException.validation("text", "must not contain NUL characters"));

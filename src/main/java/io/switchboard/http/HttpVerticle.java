@@ -12,6 +12,11 @@ import io.switchboard.http.api.JobsAdminApi;
 import io.switchboard.http.api.MeApi;
 import io.switchboard.gateway.session.ChatHub;
 import io.switchboard.gateway.session.ChatUpgrade;
+import io.switchboard.gateway.session.NotificationStreams;
+import io.switchboard.gateway.session.NotificationUpgrade;
+import io.switchboard.gateway.session.UserHub;
+import io.switchboard.gateway.session.Sessions;
+import io.switchboard.gateway.session.SocketGate;
 import io.switchboard.http.api.ConversationsApi;
 import io.switchboard.http.api.MessagesApi;
 import io.switchboard.http.api.NotificationsApi;
@@ -88,13 +93,18 @@ public final class HttpVerticle extends VerticleBase {
     }
     Map<String, Integer> guards = builder.getRoutes().stream()
         .collect(Collectors.toMap(r -> r.getOperation().getOperationId(), r -> r.getHandlers().size()));
-    for (ApiModule module : modules(authenticator, uploads)) {
+    // the sockets and streams of this event loop, of every kind
+    Sessions sessions = new Sessions(vertx, node.gateway(), authenticator);
+    UserHub users = new UserHub(sessions);
+    for (ApiModule module : modules(authenticator, uploads, users)) {
       module.mount(builder);
     }
     requireEveryOperationBound(builder, guards);
 
     Router router = builder.createRouter();
-    router.get(ChatUpgrade.PATH).handler(new ChatUpgrade(authenticator, new ChatHub(vertx, node.gateway())));
+    router.get(ChatUpgrade.PATH).handler(new ChatUpgrade(authenticator, new ChatHub(sessions)));
+    router.get(NotificationUpgrade.PATH).handler(NotificationUpgrade.current(authenticator, users));
+    router.get(NotificationUpgrade.LEGACY_PATH).handler(NotificationUpgrade.legacy(authenticator, users));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
     router.get("/media/:id").handler(new MediaRoute(vertx));
     router.get("/docs").handler(ctx -> {
@@ -115,7 +125,7 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  private List<ApiModule> modules(Authenticator authenticator, Uploads uploads) {
+  private List<ApiModule> modules(Authenticator authenticator, Uploads uploads, UserHub users) {
     var config = node.config();
     PasswordHasher hasher = new PasswordHasher(vertx, node);
     LoginThrottle throttle = new LoginThrottle(vertx, config);
@@ -129,7 +139,8 @@ public final class HttpVerticle extends VerticleBase {
         new AuditApi(vertx),
         new ConversationsApi(vertx, node.gateway()),
         new MessagesApi(vertx, node.gateway()),
-        new NotificationsApi(vertx));
+        new NotificationsApi(vertx),
+        routes -> routes.getRoute(NotificationStreams.OPERATION).addHandler(new NotificationStreams(authenticator, users)));
   }
 
   /** An operation without a handler would silently answer 503; refuse to start instead. */
@@ -154,7 +165,7 @@ public final class HttpVerticle extends VerticleBase {
         .setStrictThreadMode(true)
         .setCompressionSupported(false)
         .setTcpNoDelay(true)
-        .setWebSocketSubProtocols(List.of(ChatUpgrade.SUBPROTOCOL))
+        .setWebSocketSubProtocols(List.of(SocketGate.SUBPROTOCOL))
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
         // a connection (HTTP or WebSocket) silent both ways this long is closed; WebSocket pings keep quiet sockets busy

@@ -145,7 +145,11 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.MESSAGE_RECALL, messages::recall);
     Bus.consume(vertx, Addresses.MESSAGE_DELETE, messages::delete);
     NotificationStore notifications = new NotificationStore(pool);
-    Bus.consume(vertx, Addresses.NOTIFICATION_SEND, notifications::send);
+    // announced once committed, for the live push to the recipients' sockets
+    Bus.consume(vertx, Addresses.NOTIFICATION_SEND, send -> notifications.send(send)
+        .onSuccess(sent -> Bus.publish(vertx, Addresses.NOTIFICATIONS_STORED, sent.stored())));
+    Bus.consume(vertx, Addresses.NOTIFICATION_LAST_ID, notifications::lastId);
+    Bus.consume(vertx, Addresses.NOTIFICATION_RANGE, notifications::range);
     Bus.consume(vertx, Addresses.NOTIFICATION_LIST, notifications::list);
     Bus.consume(vertx, Addresses.NOTIFICATION_MARK_READ, notifications::markRead);
     Bus.consume(vertx, Addresses.NOTIFICATION_MARK_ALL_READ, notifications::markAllRead);

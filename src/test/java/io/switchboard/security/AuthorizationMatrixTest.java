@@ -204,6 +204,8 @@ class AuthorizationMatrixTest {
     rows.add(row("listNotifications", signedIn(200), NOTHING));
     rows.add(row("markNotificationRead", signedIn(204), (c, r) -> req(null, "id", c.notificationOf(r))));
     rows.add(row("markAllNotificationsRead", signedIn(200), NOTHING));
+    // the event stream never ends by itself: these calls do not accept text/event-stream, so a signed-in caller gets 406
+    rows.add(row("streamNotifications", signedIn(406), NOTHING));
     rows.add(variant("markNotificationRead", "someone-elses", signedIn(404), (c, r) -> req(null, "id", c.othersNotification())));
 
     // conversations: a private room of OWNER with PARTICIPANT; seq 1 is PARTICIPANT's, seq 2 OWNER's

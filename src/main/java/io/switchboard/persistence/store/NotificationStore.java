@@ -2,6 +2,7 @@ package io.switchboard.persistence.store;
 
 import io.switchboard.domain.Notification;
 import io.switchboard.domain.Page;
+import io.switchboard.domain.event.NotificationsStored;
 import io.switchboard.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -9,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -39,7 +41,12 @@ public final class NotificationStore {
     }
   }
 
-  public record Sent(String id, long recipients) {
+  /** A committed send: its uuid, the number of recipients and, for the live push, each recipient's id of it. */
+  public record Sent(String id, long recipients, NotificationsStored stored) {
+  }
+
+  /** The user's notifications with ids above {@code after} and at most {@code upTo}, ascending, at most {@code limit}. */
+  public record Range(String userId, long after, long upTo, int limit) {
   }
 
   public record Query(String userId, boolean unreadOnly, String cursor, int limit) {
@@ -65,12 +72,12 @@ public final class NotificationStore {
   static final String UNKNOWN_GROUP = """
       SELECT x::text AS id FROM unnest($1::uuid[]) AS x WHERE NOT EXISTS (SELECT 1 FROM groups g WHERE g.id = x) LIMIT 1""";
   static final String INSERT = """
-      INSERT INTO notifications (id, title, body, data, created_by) VALUES ($1, $2, $3, $4::text::jsonb, $5)""";
+      INSERT INTO notifications (id, title, body, data, created_by) VALUES ($1, $2, $3, $4::text::jsonb, $5) RETURNING created_at""";
   /**
    * The next batch: the {@code $6} smallest user ids above {@code $2} among every user ({@code $3}),
    * the listed ones and the groups' members (each group walked in user-id order on its index); of
    * those the enabled users get their row. Answers how many ids the batch covered and the last one,
-   * where the next batch starts.
+   * where the next batch starts, and each recipient with their new seq (for the live push).
    */
   static final String BATCH_INSERT = """
       WITH candidate AS MATERIALIZED (
@@ -96,13 +103,20 @@ public final class NotificationStore {
         RETURNING 1)
       SELECT (SELECT count(*) FROM candidate) AS covered,
              (SELECT id FROM candidate ORDER BY id DESC LIMIT 1) AS last_id,
-             (SELECT count(*) FROM stored) AS stored""";
+             (SELECT count(*) FROM stored) AS stored,
+             (SELECT array_agg(user_id::text ORDER BY user_id) FROM bumped) AS users,
+             (SELECT array_agg(last_seq ORDER BY user_id) FROM bumped) AS seqs""";
   static final String SELECT = """
       SELECT un.seq, un.read_at IS NOT NULL AS read, n.title, n.body, n.data::text AS data, n.created_at
         FROM user_notifications un JOIN notifications n ON n.id = un.notification_id
        WHERE un.user_id = $1 AND un.seq < $2""";
   static final String LIST = SELECT + " ORDER BY un.seq DESC LIMIT $3";
   static final String LIST_UNREAD = SELECT + " AND un.read_at IS NULL ORDER BY un.seq DESC LIMIT $3";
+  static final String RANGE = """
+      SELECT un.seq, un.read_at IS NOT NULL AS read, n.title, n.body, n.data::text AS data, n.created_at
+        FROM user_notifications un JOIN notifications n ON n.id = un.notification_id
+       WHERE un.user_id = $1 AND un.seq > $2 AND un.seq <= $3 ORDER BY un.seq LIMIT $4""";
+  static final String LAST_ID = "SELECT last_seq FROM notification_cursors WHERE user_id = $1";
   static final String UNREAD_COUNT = "SELECT count(*) AS n FROM user_notifications WHERE user_id = $1 AND read_at IS NULL";
   /** Answers whether the user has that notification; marks it read if it was not. */
   static final String MARK_READ = """
@@ -140,8 +154,33 @@ public final class NotificationStore {
     return pool.withTransaction(conn -> known(conn, UNKNOWN_USER, users, "userIds", "no such user ")
         .compose(v -> known(conn, UNKNOWN_GROUP, groups, "groupIds", "no such group "))
         .compose(v -> conn.preparedQuery(INSERT).execute(Tuple.of(id, s.title(), s.body(), s.data(), UUID.fromString(s.senderId()))))
-        .compose(v -> batches(conn, new Recipients(id, s.all(), users, groups), BEFORE_EVERY_ID, 0L)))
-        .map(n -> new Sent(id.toString(), n));
+        .compose(rows -> {
+          OffsetDateTime createdAt = rows.iterator().next().getOffsetDateTime("created_at");
+          List<NotificationsStored.Recipient> recipients = new ArrayList<>();
+          return batches(conn, new Recipients(id, s.all(), users, groups), BEFORE_EVERY_ID, recipients)
+              .map(v2 -> new NotificationsStored(s.title(), s.body(), s.data(), createdAt, recipients));
+        }))
+        .map(stored -> new Sent(id.toString(), stored.recipients().size(), stored));
+  }
+
+  /** The user's newest notification id, 0 before the first. */
+  public Future<Long> lastId(String userId) {
+    return pool.preparedQuery(LAST_ID).execute(Tuple.of(UUID.fromString(userId)))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong("last_seq"));
+  }
+
+  public Future<List<Notification>> range(Range r) {
+    return pool.preparedQuery(RANGE).execute(Tuple.of(UUID.fromString(r.userId()), r.after(), r.upTo(), r.limit()))
+        .map(rows -> {
+          List<Notification> list = new ArrayList<>(rows.size());
+          rows.forEach(row -> list.add(notification(row)));
+          return List.copyOf(list);
+        });
+  }
+
+  private static Notification notification(Row r) {
+    return new Notification(r.getLong("seq"), r.getString("title"), r.getString("body"), r.getString("data"),
+        r.getOffsetDateTime("created_at"), r.getBoolean("read"));
   }
 
   private static Future<Void> known(SqlConnection conn, String sql, UUID[] ids, String field, String message) {
@@ -163,11 +202,17 @@ public final class NotificationStore {
   }
 
   /** Runs batch after batch, each from where the last ended, until one covers fewer than {@link #BATCH} ids. */
-  private static Future<Long> batches(SqlConnection conn, Recipients to, UUID after, long stored) {
+  private static Future<Void> batches(SqlConnection conn, Recipients to, UUID after, List<NotificationsStored.Recipient> stored) {
     return conn.preparedQuery(BATCH_INSERT).execute(to.after(after)).compose(rows -> {
       Row r = rows.iterator().next();
-      long total = stored + r.getLong("stored");
-      return r.getLong("covered") < BATCH ? Future.succeededFuture(total) : batches(conn, to, r.getUUID("last_id"), total);
+      String[] users = r.getArrayOfStrings("users");
+      Long[] seqs = r.getArrayOfLongs("seqs");
+      if (users != null) {
+        for (int i = 0; i < users.length; i++) {
+          stored.add(new NotificationsStored.Recipient(users[i], seqs[i]));
+        }
+      }
+      return r.getLong("covered") < BATCH ? Future.succeededFuture() : batches(conn, to, r.getUUID("last_id"), stored);
     });
   }
 
@@ -178,8 +223,7 @@ public final class NotificationStore {
     Future<List<Notification>> items = pool.preparedQuery(q.unreadOnly() ? LIST_UNREAD : LIST)
         .execute(Tuple.of(user, below, q.limit() + 1)).map(rows -> {
           List<Notification> list = new ArrayList<>();
-          rows.forEach(r -> list.add(new Notification(r.getLong("seq"), r.getString("title"), r.getString("body"),
-              r.getString("data"), r.getOffsetDateTime("created_at"), r.getBoolean("read"))));
+          rows.forEach(r -> list.add(notification(r)));
           return list;
         });
     Future<Long> unread = pool.preparedQuery(UNREAD_COUNT).execute(Tuple.of(user)).map(rows -> rows.iterator().next().getLong("n"));

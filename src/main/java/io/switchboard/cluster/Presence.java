@@ -1,4 +1,4 @@
-package io.switchboard.gateway;
+package io.switchboard.cluster;
 
 import java.util.List;
 import java.util.Map;

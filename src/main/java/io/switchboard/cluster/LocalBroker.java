@@ -1,9 +1,11 @@
-package io.switchboard.gateway;
+package io.switchboard.cluster;
 
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvents;
+import io.switchboard.domain.event.UserEvent;
+import io.switchboard.domain.event.UserEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -28,12 +30,17 @@ public final class LocalBroker implements ClusterBroker {
   }
 
   @Override
-  public Future<Void> subscribe(String conversationId) {
+  public void publishToUsers(List<UserEvent> events) {
+    Bus.publish(vertx, Addresses.LOCAL_USER_EVENTS, new UserEvents(events));
+  }
+
+  @Override
+  public Future<Void> subscribe(Topic topic) {
     return Future.succeededFuture();
   }
 
   @Override
-  public Future<Void> unsubscribe(String conversationId) {
+  public Future<Void> unsubscribe(Topic topic) {
     return Future.succeededFuture();
   }
 }

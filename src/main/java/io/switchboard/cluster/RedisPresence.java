@@ -1,6 +1,5 @@
-package io.switchboard.gateway;
+package io.switchboard.cluster;
 
-import io.switchboard.cluster.RedisLink;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

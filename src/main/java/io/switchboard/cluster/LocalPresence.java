@@ -1,4 +1,4 @@
-package io.switchboard.gateway;
+package io.switchboard.cluster;
 
 import io.vertx.core.Future;
 import java.util.HashMap;

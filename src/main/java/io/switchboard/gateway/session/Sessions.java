@@ -1,0 +1,84 @@
+package io.switchboard.gateway.session;
+
+import io.switchboard.auth.Authenticator;
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.domain.event.SessionsRevoked;
+import io.switchboard.gateway.CloseCodes;
+import io.switchboard.gateway.Gateway;
+import io.vertx.core.Vertx;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The open sockets and streams of every kind on one event loop (only that event loop touches it):
+ * closes those of ended sessions (4401, {@link Addresses#SESSIONS_REVOKED}, which reaches every node),
+ * pings the quiet ones and closes those that stop answering, and counts them by kind.
+ */
+public final class Sessions {
+
+  /** A socket or stream of a signed-in session. */
+  interface Member {
+
+    String kind();
+
+    String sessionId();
+
+    void close(short code, String reason);
+
+    void checkIdle(long now, long pingMillis);
+  }
+
+  private final Vertx vertx;
+  private final Gateway gateway;
+  private final Authenticator authenticator;
+  private final Set<Member> open = new LinkedHashSet<>();
+
+  public Sessions(Vertx vertx, Gateway gateway, Authenticator authenticator) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.authenticator = authenticator;
+    Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, this::revoked);
+    long pingMillis = gateway.pingSeconds() * 1000L;
+    vertx.setPeriodic(Math.max(500, pingMillis / 2), id -> checkIdle(pingMillis));
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  Gateway gateway() {
+    return gateway;
+  }
+
+  Authenticator authenticator() {
+    return authenticator;
+  }
+
+  void add(Member session) {
+    open.add(session);
+    gateway.socketsOpen(session.kind()).incrementAndGet();
+  }
+
+  void remove(Member session) {
+    if (open.remove(session)) {
+      gateway.socketsOpen(session.kind()).decrementAndGet();
+    }
+  }
+
+  private void revoked(SessionsRevoked event) {
+    for (Member s : List.copyOf(open)) {
+      if (event.sessionIds().contains(s.sessionId())) {
+        s.close(CloseCodes.SESSION_ENDED, "session ended");
+      }
+    }
+  }
+
+  private void checkIdle(long pingMillis) {
+    long now = System.currentTimeMillis();
+    for (Member s : List.copyOf(open)) {
+      s.checkIdle(now, pingMillis);
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.switchboard.gateway.session;
+
+import io.switchboard.auth.Authenticator;
+import io.switchboard.auth.Principal;
+import io.switchboard.error.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/**
+ * The upgrade gate of every socket kind: finds the token (query {@code token}, the subprotocols
+ * {@code bearer, <jwt>} of which the server selects {@code bearer}, or the path), authenticates it
+ * and runs the kind's access check, and only then upgrades, so that refusals are plain HTTP
+ * 401/403/404. The socket is started on its connection's event loop.
+ */
+public final class SocketGate {
+
+  public static final String SUBPROTOCOL = "bearer";
+
+  private SocketGate() {
+  }
+
+  /** Opens the kind's session on an upgraded socket, with what the access check answered. */
+  @FunctionalInterface
+  public interface Opener<A> {
+    Session open(ServerWebSocket ws, Principal principal, A access);
+  }
+
+  /**
+   * Upgrades once {@code pathToken} (if not null, else the query, subprotocol or header) is a valid
+   * token and {@code access} succeeded for its principal; else answers the failure as HTTP.
+   */
+  public static <A> void upgrade(RoutingContext ctx, Authenticator authenticator, String pathToken,
+      Function<Principal, Future<A>> access, Opener<A> opener) {
+    HttpServerRequest request = ctx.request();
+    if (!request.canUpgradeToWebSocket()) {
+      ctx.fail(new ApiException(400, "validation_failed", "this path needs a WebSocket upgrade"));
+      return;
+    }
+    // paused, the request is not seen as ended while the checks below run, so it can still be upgraded
+    request.pause();
+    authenticator.authenticate(pathToken != null ? pathToken : token(request))
+        .compose(principal -> access.apply(principal)
+            .compose(granted -> request.toWebSocket().map(ws -> opener.open(ws, principal, granted))))
+        .onSuccess(Session::start)
+        .onFailure(e -> {
+          if (!ctx.response().headWritten()) {
+            request.resume();
+            ctx.fail(e);
+          }
+        });
+  }
+
+  /** The resume cursor {@code param}, or null; a 400 naming it when it is not a non-negative integer. */
+  public static Long cursor(HttpServerRequest request, String param) {
+    String raw = request.getParam(param);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    try {
+      long value = Long.parseLong(raw);
+      if (value >= 0) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the refusal
+    }
+    throw ApiException.validation(param, "must be a non-negative integer");
+  }
+
+  private static String token(HttpServerRequest request) {
+    String query = request.getParam("token");
+    if (query != null && !query.isBlank()) {
+      return query;
+    }
+    String protocols = request.getHeader("Sec-WebSocket-Protocol");
+    if (protocols != null) {
+      String[] offered = protocols.split(",");
+      if (offered.length >= 2 && SUBPROTOCOL.equalsIgnoreCase(offered[0].trim())) {
+        return offered[1].trim();
+      }
+    }
+    return Authenticator.bearer(request, false);
+  }
+}

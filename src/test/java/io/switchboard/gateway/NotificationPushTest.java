@@ -1,0 +1,117 @@
+package io.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.cluster.ClusterBroker;
+import io.switchboard.cluster.Topic;
+import io.switchboard.domain.event.ConversationEvent;
+import io.switchboard.domain.event.NotificationsStored;
+import io.switchboard.domain.event.UserEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A send to 100,000 recipients is pushed in bounded chunks, one per event-loop task, with other
+ * tasks of the loop running in between, every recipient once with its own id in its frame, and two
+ * sends one after the other.
+ */
+class NotificationPushTest {
+
+  static final int USERS = 100_000;
+
+  /** Records each chunk and, per chunk, how many other tasks of the loop ran since the previous chunk. */
+  static final class Recording implements ClusterBroker {
+    final List<List<UserEvent>> chunks = new ArrayList<>();
+    final List<Integer> othersBetween = new ArrayList<>();
+    int others;
+
+    @Override
+    public void publishToUsers(List<UserEvent> events) {
+      chunks.add(List.copyOf(events));
+      othersBetween.add(others);
+      others = 0;
+    }
+
+    @Override
+    public void publish(String conversationId, ConversationEvent event) {
+    }
+
+    @Override
+    public void publishMessages(List<ConversationEvent> messages) {
+    }
+
+    @Override
+    public Future<Void> subscribe(Topic topic) {
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> unsubscribe(Topic topic) {
+      return Future.succeededFuture();
+    }
+  }
+
+  static NotificationsStored sent(String title, int users) {
+    List<NotificationsStored.Recipient> recipients = new ArrayList<>(users);
+    for (int i = 0; i < users; i++) {
+      recipients.add(new NotificationsStored.Recipient("user-" + i, i + 1));
+    }
+    return new NotificationsStored(title, "body", "{\"k\":1}", OffsetDateTime.now(), recipients);
+  }
+
+  @Test
+  void aSendToEveryoneIsPushedInBoundedChunksWithTheLoopFreeInBetween() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Context context = vertx.getOrCreateContext();
+      Recording broker = new Recording();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      int expectedChunks = 2 * USERS / NotificationPush.CHUNK;
+      context.runOnContext(v -> {
+        NotificationPush push = new NotificationPush(context, broker);
+        push.stored(sent("first", USERS));
+        push.stored(sent("second", USERS));
+        // another task of the loop, re-queued behind each chunk: it runs between chunks, not after them all
+        ticker(context, broker, expectedChunks, done);
+      });
+      done.get(60, TimeUnit.SECONDS);
+
+      assertThat(broker.chunks).hasSize(expectedChunks);
+      assertThat(broker.chunks).allSatisfy(c -> assertThat(c).hasSize(NotificationPush.CHUNK));
+      assertThat(broker.othersBetween.subList(1, broker.othersBetween.size())).allSatisfy(n -> assertThat(n).isPositive());
+      List<UserEvent> all = broker.chunks.stream().flatMap(List::stream).toList();
+      for (int i = 0; i < all.size(); i++) {
+        UserEvent e = all.get(i);
+        int user = i % USERS;
+        assertThat(e.userId()).isEqualTo("user-" + user);
+        assertThat(e.seq()).isEqualTo(user + 1);
+        JsonObject frame = new JsonObject(e.frame());
+        assertThat(frame.getString("type")).isEqualTo("notification");
+        JsonObject n = frame.getJsonObject("notification");
+        assertThat(n.getString("id")).isEqualTo(Long.toString(user + 1));
+        assertThat(n.getString("title")).isEqualTo(i < USERS ? "first" : "second");
+        assertThat(n.getJsonObject("data")).isEqualTo(new JsonObject().put("k", 1));
+        assertThat(n.getBoolean("read")).isFalse();
+      }
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void ticker(Context context, Recording broker, int chunks, CompletableFuture<Void> done) {
+    if (broker.chunks.size() >= chunks) {
+      done.complete(null);
+      return;
+    }
+    broker.others++;
+    context.runOnContext(v -> ticker(context, broker, chunks, done));
+  }
+}
