@@ -1,0 +1,170 @@
+package io.switchboard.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.Accounts.Account;
+import io.switchboard.testing.ChatClient;
+import io.switchboard.testing.EventStream;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.NotificationSockets;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.switchboard.testing.Wait;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §6 across two nodes: notifications sent on node B reach the members' sockets and event streams
+ * on node A and no one else's; a stream and a socket cut mid-burst resume from their last id with
+ * every later notification once, in order, while the sends go on.
+ */
+class ClusterNotificationStreamsTest {
+
+  static TestNode a;
+  static TestNode b;
+  static Vertx vertx;
+  static WebSocketClient sockets;
+  static HttpClient streams;
+  static String admin;
+  static int counter;
+
+  @BeforeAll
+  static void start() {
+    a = TestNode.start(Map.of("SWITCHBOARD_REDIS_URL", TestRedis.url(), "SWITCHBOARD_REDIS_PREFIX", TestRedis.freshPrefix()));
+    b = TestNode.startPeer(a, Map.of());
+    Wait.until(Duration.ofSeconds(10), "both nodes ready", () -> a.http().get("/health/ready").status() == 200
+        && b.http().get("/health/ready").status() == 200);
+    vertx = Vertx.vertx();
+    sockets = ChatClient.client(vertx);
+    streams = EventStream.client(vertx);
+    admin = Accounts.adminToken(b.http());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+    if (b != null) {
+      b.close();
+    }
+    if (a != null) {
+      a.close();
+    }
+  }
+
+  static Account user() {
+    return Accounts.signUp(a.http(), "cns-user-" + (++counter));
+  }
+
+  static EventStream stream(Account u, Map<String, String> headers) {
+    return EventStream.open(streams, a.port(), "/api/notifications/stream?token=" + u.token(), headers);
+  }
+
+  static long nextId(EventStream stream) {
+    EventStream.Event e = stream.next();
+    assertThat(e.fields().get("event")).isEqualTo("notification");
+    return Long.parseLong(e.id());
+  }
+
+  static List<Long> ids(EventStream stream, int count) {
+    List<Long> ids = new ArrayList<>();
+    while (ids.size() < count) {
+      ids.add(nextId(stream));
+    }
+    return ids;
+  }
+
+  @Test
+  void aGroupNotificationReachesTheMembersSocketsAndStreamsOnTheOtherNodeOnly() {
+    Http onB = b.http();
+    Account m1 = user();
+    Account m2 = user();
+    Account outsider = user();
+    String groupName = "cns-team-" + (++counter);
+    Http.Response group = onB.post("/api/admin/groups", new JsonObject().put("name", groupName), admin);
+    assertThat(group.status()).as(group.toString()).isEqualTo(201);
+    for (Account m : List.of(m1, m2)) {
+      Http.Response set = onB.put("/api/admin/users/" + m.id() + "/groups",
+          new JsonObject().put("groups", new JsonArray().add("member").add(groupName)), admin);
+      assertThat(set.status()).as(set.toString()).isEqualTo(200);
+    }
+    try (EventStream st1 = stream(m1, Map.of());
+        EventStream st2 = stream(m2, Map.of());
+        EventStream stOut = stream(outsider, Map.of());
+        ChatClient ws1 = NotificationSockets.open(sockets, a.port(), m1.token(), null);
+        ChatClient wsOut = NotificationSockets.open(sockets, a.port(), outsider.token(), null)) {
+      for (EventStream s : List.of(st1, st2, stOut)) {
+        assertThat(s.nextAny().comment()).as("the stream is live").isTrue();
+      }
+      assertThat(NotificationSockets.send(onB, admin,
+          new JsonObject().put("groupIds", new JsonArray().add(group.json().getString("id"))), "team")).isEqualTo(2);
+      for (EventStream s : List.of(st1, st2)) {
+        EventStream.Event e = s.next();
+        assertThat(new JsonObject(e.data()).getJsonObject("notification").getString("title")).isEqualTo("team");
+      }
+      assertThat(NotificationSockets.next(ws1).getString("title")).isEqualTo("team");
+      // sent after the group's on the same path: had the group's reached the outsider, it would come first
+      NotificationSockets.send(onB, admin, NotificationSockets.toUsers(outsider.id()), "just you");
+      EventStream.Event mine = stOut.next();
+      assertThat(new JsonObject(mine.data()).getJsonObject("notification").getString("title")).isEqualTo("just you");
+      assertThat(NotificationSockets.next(wsOut).getString("title")).isEqualTo("just you");
+    }
+  }
+
+  @Test
+  void aStreamCutAfterThe30thOfABurstOf100ResumesWith31To100Once() throws Exception {
+    Account u = user();
+    CompletableFuture<Void> sent;
+    try (EventStream first = stream(u, Map.of())) {
+      assertThat(first.nextAny().comment()).as("the stream is live").isTrue();
+      sent = CompletableFuture.runAsync(() -> {
+        for (int i = 1; i <= 100; i++) {
+          NotificationSockets.send(b.http(), admin, NotificationSockets.toUsers(u.id()), "n" + i);
+        }
+      });
+      assertThat(ids(first, 30)).containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
+    }
+    // reconnected while the burst goes on, through the header EventSource sends
+    try (EventStream resumed = stream(u, Map.of("Last-Event-ID", "30"))) {
+      assertThat(ids(resumed, 70)).containsExactlyElementsOf(LongStream.rangeClosed(31, 100).boxed().toList());
+      sent.get(60, TimeUnit.SECONDS);
+      NotificationSockets.send(b.http(), admin, NotificationSockets.toUsers(u.id()), "after");
+      assertThat(nextId(resumed)).as("nothing repeated after 100").isEqualTo(101);
+    }
+  }
+
+  @Test
+  void aSocketCutAfterThe30thOfABurstOf100ResumesWith31To100Once() throws Exception {
+    Account u = user();
+    CompletableFuture<Void> sent;
+    try (ChatClient first = NotificationSockets.open(sockets, a.port(), u.token(), null)) {
+      sent = CompletableFuture.runAsync(() -> {
+        for (int i = 1; i <= 100; i++) {
+          NotificationSockets.send(b.http(), admin, NotificationSockets.toUsers(u.id()), "n" + i);
+        }
+      });
+      assertThat(NotificationSockets.ids(first, 30)).containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
+    }
+    try (ChatClient resumed = NotificationSockets.open(sockets, a.port(), u.token(), 30L)) {
+      assertThat(NotificationSockets.ids(resumed, 70)).containsExactlyElementsOf(LongStream.rangeClosed(31, 100).boxed().toList());
+      sent.get(60, TimeUnit.SECONDS);
+      NotificationSockets.send(b.http(), admin, NotificationSockets.toUsers(u.id()), "after");
+      assertThat(NotificationSockets.ids(resumed, 1)).as("nothing repeated after 100").containsExactly(101L);
+    }
+  }
+}
