@@ -167,4 +167,22 @@ class ClusterNotificationStreamsTest {
       assertThat(NotificationSockets.ids(resumed, 1)).as("nothing repeated after 100").containsExactly(101L);
     }
   }
+
+  @Test
+  void logoutOrDisablingOnOneNodeEndsTheStreamsOnTheOther() {
+    Account u = user();
+    String second = Accounts.token(a.http(), u.username(), "password-" + u.username());
+    try (EventStream loggedOut = stream(u, Map.of());
+        EventStream other = EventStream.open(streams, a.port(), "/api/notifications/stream?token=" + second, Map.of())) {
+      assertThat(loggedOut.nextAny().comment()).isTrue();
+      assertThat(other.nextAny().comment()).isTrue();
+      assertThat(b.http().post("/api/auth/logout", new JsonObject(), u.token()).status()).isEqualTo(204);
+      loggedOut.awaitEnd();
+      // the user's other session keeps its stream until the account is disabled
+      NotificationSockets.send(b.http(), admin, NotificationSockets.toUsers(u.id()), "still here");
+      assertThat(nextId(other)).isEqualTo(1);
+      assertThat(b.http().delete("/api/admin/users/" + u.id(), admin).status()).isEqualTo(204);
+      other.awaitEnd();
+    }
+  }
 }
