@@ -55,7 +55,7 @@ public final class RedisLink implements ClusterLink {
   private volatile boolean up;
   private boolean stopped;
   private boolean everUp;
-  /** When the subscriber connection was found lost (epoch millis); 0 while it is up. */
+  /** When the subscriber connection was found lost, or first failed to connect (epoch millis); 0 while it is up. */
   private long downSince;
   private long backoff = MIN_BACKOFF_MS;
   private final ArrayDeque<Request> pending = new ArrayDeque<>();
@@ -110,7 +110,8 @@ public final class RedisLink implements ClusterLink {
       channels.forEach(subscribe::arg);
       return conn.send(subscribe).mapEmpty();
     }).onSuccess(v -> {
-      boolean again = everUp;
+      // a node that could not reach Redis at start has missed what was announced meanwhile, too
+      boolean again = everUp || downSince != 0;
       long wentDown = downSince;
       downSince = 0;
       up = true;
@@ -120,7 +121,12 @@ public final class RedisLink implements ClusterLink {
       if (again) {
         reconnected.accept(wentDown);
       }
-    }).onFailure(e -> retryLater(e.getMessage()));
+    }).onFailure(e -> {
+      if (downSince == 0) {
+        downSince = System.currentTimeMillis();
+      }
+      retryLater(e.getMessage());
+    });
   }
 
   private void lost(RedisConnection conn, String why) {
