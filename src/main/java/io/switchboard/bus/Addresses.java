@@ -6,6 +6,7 @@ import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.LinkRestored;
+import io.switchboard.domain.event.ParticipantsReloaded;
 import io.switchboard.domain.event.NotificationsStored;
 import io.switchboard.domain.event.UserEvent;
 import io.switchboard.domain.event.UserEvents;
@@ -33,6 +34,8 @@ import io.switchboard.persistence.store.NotificationStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Every event-bus address of a node, with its request and reply types. Requests are answered by
@@ -52,6 +55,8 @@ public final class Addresses {
   public static final Address<String, Grants> USER_GRANTS = new Address<>("sb.users.grants");
   /** Sessions revoked recently enough that their access tokens may still be unexpired (loaded at start). */
   public static final Address<Void, List<SessionsRevoked>> SESSIONS_RECENTLY_REVOKED = new Address<>("sb.sessions.recently-revoked");
+  /** Sessions revoked after a time (epoch millis), one event per user: read back after an outage of the cluster link. */
+  public static final Address<Long, List<SessionsRevoked>> SESSIONS_REVOKED_SINCE = new Address<>("sb.sessions.revoked-since");
   /** Deletes expired sessions, captchas, old revocations and passed login-attempt windows; answers the number of rows removed. */
   public static final Address<Void, Long> AUTH_PURGE = new Address<>("sb.auth.purge");
   public static final Address<UserStore.CreateUser, User> USER_CREATE = new Address<>("sb.users.create");
@@ -129,6 +134,9 @@ public final class Addresses {
   /** The seq of a conversation's newest message. */
   public static final Address<String, Long> CONVERSATION_LAST_SEQ = new Address<>("sb.conversations.last-seq");
   public static final Address<String, List<ConversationStore.Participant>> CONVERSATION_PARTICIPANTS = new Address<>("sb.conversations.participants");
+  /** The participants' user ids of each of several conversations (one statement), by conversation id. */
+  public static final Address<List<String>, Map<String, Set<String>>> CONVERSATION_PARTICIPANTS_OF =
+      new Address<>("sb.conversations.participants-of");
   /** The user's conversations, most recent activity first, with unread counts. */
   public static final Address<ConversationStore.Mine, Page<ConversationStore.Summary>> CONVERSATION_MINE = new Address<>("sb.conversations.mine");
   public static final Address<ConversationStore.Rooms, Page<ConversationStore.Room>> CONVERSATION_PUBLIC_ROOMS = new Address<>("sb.conversations.rooms");
@@ -197,6 +205,12 @@ public final class Addresses {
 
   /** The cluster link is back after an outage: hubs catch up from Postgres. */
   public static final Address<LinkRestored, Void> LINK_RESTORED = new Address<>("sb.topic.link-restored");
+
+  /**
+   * After an outage of the cluster link, the current participants of the conversations the node holds
+   * sockets of: every hub closes the sockets of those no longer taking part as a removal would.
+   */
+  public static final Address<ParticipantsReloaded, Void> PARTICIPANTS_RELOADED = new Address<>("sb.topic.participants-reloaded");
 
   /** Prefix of the per-conversation topics; see {@link #conversationTopic(String)}. */
   public static final String CONVERSATION_TOPIC_PREFIX = "sb.topic.conversation.";

@@ -3,6 +3,7 @@ package io.switchboard.cluster;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * Carries payloads between the nodes of a cluster on named channels. {@link LocalLink} when no Redis
@@ -14,8 +15,11 @@ public interface ClusterLink {
   /** Where payloads published by other nodes arrive (channel, payload); set once before {@link #start()}. */
   void onMessage(BiConsumer<String, Buffer> handler);
 
-  /** Called after the link came back from an outage (subscriptions restored): time to fill gaps. */
-  void onReconnect(Runnable handler);
+  /**
+   * Called after the link came back from an outage (subscriptions restored): time to fill gaps. The
+   * handler gets when the link was found down (epoch millis), so that what changed since can be read back.
+   */
+  void onReconnect(LongConsumer handler);
 
   Future<Void> start();
 

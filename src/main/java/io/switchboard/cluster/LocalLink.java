@@ -3,6 +3,7 @@ package io.switchboard.cluster;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 /** A single node: there is nobody to carry anything to; events are delivered locally by the bridge. */
 public final class LocalLink implements ClusterLink {
@@ -12,7 +13,7 @@ public final class LocalLink implements ClusterLink {
   }
 
   @Override
-  public void onReconnect(Runnable handler) {
+  public void onReconnect(LongConsumer handler) {
   }
 
   @Override

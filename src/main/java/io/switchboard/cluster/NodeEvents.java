@@ -81,9 +81,20 @@ public final class NodeEvents {
   }
 
   private <E> void inject(Kind<E> kind, JsonObject body) {
-    E event = kind.decode().apply(body);
+    inject(kind, kind.decode().apply(body));
+  }
+
+  private <E> void inject(Kind<E> kind, E event) {
     injected.add(event);
     Bus.publish(vertx, kind.topic(), event);
+  }
+
+  /**
+   * A revocation read back from Postgres after an outage of the link: published on the node's topic
+   * exactly as one that arrived from another node (and, like it, not sent out again).
+   */
+  public void caughtUp(SessionsRevoked event) {
+    inject(REVOKED, event);
   }
 
 }

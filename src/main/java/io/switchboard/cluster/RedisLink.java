@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,11 +50,13 @@ public final class RedisLink implements ClusterLink {
   private final Redis subscriberFactory;
   private final Set<String> channels = new HashSet<>();
   private BiConsumer<String, Buffer> handler = (c, p) -> { };
-  private Runnable reconnected = () -> { };
+  private LongConsumer reconnected = since -> { };
   private RedisConnection subscriber;
   private volatile boolean up;
   private boolean stopped;
   private boolean everUp;
+  /** When the subscriber connection was found lost, or first failed to connect (epoch millis); 0 while it is up. */
+  private long downSince;
   private long backoff = MIN_BACKOFF_MS;
   private final ArrayDeque<Request> pending = new ArrayDeque<>();
   // Sends that failed in flight, in the order they were sent (failures complete in that order);
@@ -85,7 +88,7 @@ public final class RedisLink implements ClusterLink {
   }
 
   @Override
-  public void onReconnect(Runnable handler) {
+  public void onReconnect(LongConsumer handler) {
     this.reconnected = handler;
   }
 
@@ -107,15 +110,23 @@ public final class RedisLink implements ClusterLink {
       channels.forEach(subscribe::arg);
       return conn.send(subscribe).mapEmpty();
     }).onSuccess(v -> {
-      boolean again = everUp;
+      // a node that could not reach Redis at start has missed what was announced meanwhile, too
+      boolean again = everUp || downSince != 0;
+      long wentDown = downSince;
+      downSince = 0;
       up = true;
       everUp = true;
       backoff = MIN_BACKOFF_MS;
       log.atInfo().addKeyValue("channels", channels.size()).log(again ? "redis link restored" : "redis link up");
       if (again) {
-        reconnected.run();
+        reconnected.accept(wentDown);
       }
-    }).onFailure(e -> retryLater(e.getMessage()));
+    }).onFailure(e -> {
+      if (downSince == 0) {
+        downSince = System.currentTimeMillis();
+      }
+      retryLater(e.getMessage());
+    });
   }
 
   private void lost(RedisConnection conn, String why) {
@@ -125,6 +136,7 @@ public final class RedisLink implements ClusterLink {
     subscriber = null;
     if (up) {
       up = false;
+      downSince = System.currentTimeMillis();
       log.atWarn().addKeyValue("reason", why).log("redis link down");
     }
     conn.close();

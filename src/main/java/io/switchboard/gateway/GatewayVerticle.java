@@ -16,8 +16,12 @@ import io.switchboard.cluster.NodeEvents;
 import io.switchboard.cluster.RedisLink;
 import io.switchboard.config.Settings;
 import io.switchboard.domain.event.LinkRestored;
+import io.switchboard.domain.event.ParticipantsReloaded;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns what is per node in the real-time path: the link to the other nodes, the node's view of
@@ -27,7 +31,14 @@ import io.vertx.core.VerticleBase;
  */
 public final class GatewayVerticle extends VerticleBase {
 
+  private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final long PURGE_EVERY_MS = 60_000;
+  /**
+   * How far before the link was found down revocations are read back: events published while the
+   * connection was already failing but not yet found lost, and clock differences between the nodes
+   * and Postgres (revoking twice is harmless).
+   */
+  private static final long CATCH_UP_MARGIN_MS = 60_000;
   private final NodeContext node;
   private ClusterLink link;
   private RedisPresence redisPresence;
@@ -74,11 +85,15 @@ public final class GatewayVerticle extends VerticleBase {
       cluster.heartbeat(gateway.heldConversations());
       vertx.setPeriodic(config.get(Settings.PRESENCE_HEARTBEAT_SECONDS) * 1000L, id -> cluster.heartbeat(gateway.heldConversations()));
     }
-    link.onReconnect(() -> {
-      Bus.publish(vertx, Addresses.LINK_RESTORED, new LinkRestored(System.currentTimeMillis()));
+    link.onReconnect(downSince -> {
+      long now = System.currentTimeMillis();
+      // permission changes published meanwhile are lost: nothing cached before now is trusted
+      node.permissions().invalidate(null);
+      Bus.publish(vertx, Addresses.LINK_RESTORED, new LinkRestored(downSince, now));
       if (redisPresence != null) {
         redisPresence.reregister();
       }
+      catchUpAccess(nodeEvents, gateway, (downSince > 0 ? downSince : now) - CATCH_UP_MARGIN_MS);
     });
     // Changes made on this node were applied before they were announced; these are the other nodes'.
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, e -> {
@@ -92,6 +107,24 @@ public final class GatewayVerticle extends VerticleBase {
     link.start().onFailure(e -> { });
     return Bus.request(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, (Void) null)
         .onSuccess(list -> list.forEach(node.revocations()::revoke));
+  }
+
+  /**
+   * Ended sessions and removed participants announced while the link was down are lost: reads them
+   * back from Postgres and applies them through the same local events as live ones (sessions revoked
+   * since {@code sinceMillis}; every held conversation's participants as they are now).
+   */
+  private void catchUpAccess(NodeEvents nodeEvents, Gateway gateway, long sinceMillis) {
+    Future<Void> revoked = Bus.request(vertx, Addresses.SESSIONS_REVOKED_SINCE, sinceMillis)
+        .onSuccess(list -> list.forEach(nodeEvents::caughtUp))
+        .mapEmpty();
+    List<String> held = List.copyOf(gateway.heldConversations());
+    Future<Void> participants = held.isEmpty() ? Future.succeededFuture()
+        : Bus.request(vertx, Addresses.CONVERSATION_PARTICIPANTS_OF, held)
+            .onSuccess(map -> Bus.publish(vertx, Addresses.PARTICIPANTS_RELOADED, new ParticipantsReloaded(map)))
+            .mapEmpty();
+    Future.all(revoked, participants)
+        .onFailure(e -> log.atWarn().setCause(e).log("cannot read back ended sessions or removed participants after the outage"));
   }
 
   @Override

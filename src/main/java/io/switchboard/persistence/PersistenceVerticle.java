@@ -71,6 +71,7 @@ public final class PersistenceVerticle extends VerticleBase {
     SessionStore sessions = new SessionStore(pool, config.get(Settings.ACCESS_TOKEN_TTL), config.get(Settings.REFRESH_TOKEN_TTL),
         event -> AccessChanges.revoked(vertx, node, event));
     Bus.consume(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, v -> sessions.recentlyRevoked());
+    Bus.consume(vertx, Addresses.SESSIONS_REVOKED_SINCE, sessions::revokedSince);
     LoginAttemptStore attempts = new LoginAttemptStore(pool, LoginThrottle.WINDOW_SECONDS);
     Bus.consume(vertx, Addresses.LOGIN_ATTEMPT_TAKE, attempts::take);
     Bus.consume(vertx, Addresses.LOGIN_ATTEMPT_GIVE_BACK, attempts::giveBack);
@@ -128,6 +129,7 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.CONVERSATION_LOOKUP, conversations::lookup);
     Bus.consume(vertx, Addresses.CONVERSATION_LAST_SEQ, conversations::lastSeq);
     Bus.consume(vertx, Addresses.CONVERSATION_PARTICIPANTS, conversations::participants);
+    Bus.consume(vertx, Addresses.CONVERSATION_PARTICIPANTS_OF, conversations::participantsOf);
     Bus.consume(vertx, Addresses.CONVERSATION_MINE, conversations::mine);
     Bus.consume(vertx, Addresses.CONVERSATION_PUBLIC_ROOMS, conversations::rooms);
     Bus.consume(vertx, Addresses.PARTICIPANT_ADD, conversations::add);

@@ -68,13 +68,31 @@ class NotificationStreamTest {
   }
 
   @Test
-  void withoutAValidTokenTheStreamIs401AndWithoutAcceptingEventStreamIs406() {
-    Accounts.Account u = user();
+  void withoutAValidTokenTheStreamIs401() {
     try (EventStream none = open("", Map.of()); EventStream bad = open("?token=not-a-token", Map.of())) {
       assertThat(none.status()).isEqualTo(401);
       assertThat(bad.status()).isEqualTo(401);
     }
-    assertThat(http.get("/api/notifications/stream", u.token()).status()).isEqualTo(406);
+  }
+
+  @Test
+  void aPlainClientGetsTheStreamAndOnlyAnAcceptRulingItOutIs406() {
+    Accounts.Account u = user();
+    // no Accept at all, as a plain curl without options
+    Http.Response plain = http.streamHead("GET", "/api/notifications/stream", u.token(), Map.of());
+    assertThat(plain.status()).isEqualTo(200);
+    assertThat(plain.header("Content-Type")).startsWith("text/event-stream");
+    try (EventStream any = open("?token=" + u.token(), Map.of("Accept", "*/*"))) {
+      assertThat(any.status()).isEqualTo(200);
+      assertThat(any.nextAny().fields().get("")).as("live comment").isEqualTo("live 0");
+      NotificationSockets.send(http, admin, NotificationSockets.toUsers(u.id()), "to curl");
+      assertThat(ids(any, 1)).containsExactly(1L);
+    }
+    assertThat(http.streamHead("GET", "/api/notifications/stream", u.token(), Map.of("Accept", "text/plain, application/*")).status())
+        .isEqualTo(406);
+    assertThat(http.streamHead("GET", "/api/notifications/stream", u.token(), Map.of("Accept", "application/json")).status()).isEqualTo(406);
+    assertThat(http.streamHead("GET", "/api/notifications/stream", u.token(), Map.of("Accept", "text/event-stream;q=0, application/json"))
+        .status()).isEqualTo(406);
   }
 
   @Test

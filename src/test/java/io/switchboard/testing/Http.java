@@ -96,6 +96,24 @@ public final class Http {
     }
   }
 
+  /**
+   * The head of a response whose body may never end (an event stream): status and headers, the body
+   * left unread and the connection closed (its own HTTP/1.1 connection). {@code body} is null.
+   */
+  public Response streamHead(String method, String path, String token, Map<String, String> headers) {
+    try {
+      HttpResponse<java.io.InputStream> r = BURST_CLIENT.send(request(method, path, null, token, headers),
+          HttpResponse.BodyHandlers.ofInputStream());
+      r.body().close();
+      return new Response(r.statusCode(), null, r.headers());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** One request of {@link #concurrently}: a JSON body or none. */
   public record Call(String method, String path, Object json, String token) {
 

@@ -7,13 +7,16 @@ import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.ConversationEvent.Type;
+import io.switchboard.domain.event.ParticipantsReloaded;
 import io.switchboard.gateway.Frames;
 import io.switchboard.gateway.Gateway;
 import io.switchboard.persistence.store.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The conversation sockets of one event loop. Only that event loop touches it. Each conversation
@@ -35,6 +38,7 @@ public final class ChatHub {
     this.sessions = sessions;
     Bus.subscribe(vertx, Addresses.LINK_RESTORED, e -> catchUp());
     Bus.subscribe(vertx, Addresses.LOCAL_MESSAGES, this::localMessages);
+    Bus.subscribe(vertx, Addresses.PARTICIPANTS_RELOADED, this::participantsReloaded);
   }
 
   Sessions sessions() {
@@ -70,6 +74,26 @@ public final class ChatHub {
    */
   public void catchUp() {
     channels.values().forEach(Channel::catchUp);
+  }
+
+  /**
+   * After an outage of the cluster link: a socket opened by a participant whose user no longer takes
+   * part gets the removal it missed, through its channel like a live {@link Type#REMOVED} event.
+   */
+  private void participantsReloaded(ParticipantsReloaded reloaded) {
+    reloaded.participants().forEach((conversationId, participants) -> {
+      Channel channel = channels.get(conversationId);
+      if (channel == null) {
+        return;
+      }
+      Set<String> gone = new LinkedHashSet<>();
+      for (Subscriber<ConversationEvent> s : channel.subscribers()) {
+        if (s instanceof ChatSocket socket && socket.participant() && !participants.contains(socket.userId())) {
+          gone.add(socket.userId());
+        }
+      }
+      gone.forEach(userId -> channel.accept(new ConversationEvent(conversationId, Type.REMOVED, 0, userId, null)));
+    });
   }
 
   /** This node's committed messages, one event per group commit: each to its conversation's channel, if held here. */

@@ -50,6 +50,15 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
     return conversation.id();
   }
 
+  /** Whether the socket was opened by a participant (not a reader of a public room). */
+  boolean participant() {
+    return participant;
+  }
+
+  String userId() {
+    return principal.userId();
+  }
+
   @Override
   protected void opened() {
     hub.join(this).compose(this::welcome).onFailure(e -> close(CloseCodes.INTERNAL_ERROR, "reconnect later"));

@@ -7,12 +7,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 
 /**
  * {@code GET /api/notifications/stream}: the token by {@code Authorization: Bearer} or {@code ?token=}
  * (EventSource cannot set headers), 401 without; {@code Last-Event-ID} or {@code ?lastEventId=}
- * resumes after that id. The client must accept {@code text/event-stream} (EventSource does), 406
- * otherwise, so that a plain client is not left holding a response that never ends.
+ * resumes after that id. Any client gets the stream (EventSource, or {@code curl} without an
+ * {@code Accept}); only one whose {@code Accept} rules out {@code text/event-stream} (say, only
+ * {@code application/json}) gets 406.
  */
 public final class NotificationStreams implements Handler<RoutingContext> {
 
@@ -45,7 +47,7 @@ public final class NotificationStreams implements Handler<RoutingContext> {
     }
     Long after = since;
     principal.compose(p -> accepts(request) ? Future.succeededFuture(p)
-            : Future.failedFuture(new ApiException(406, "not_acceptable", "this stream is text/event-stream; send Accept: text/event-stream")))
+            : Future.failedFuture(new ApiException(406, "not_acceptable", "this stream is text/event-stream, which Accept rules out")))
         .onSuccess(p -> {
           NotificationStream stream = new NotificationStream(hub, p, ctx.response(), after);
           request.connection().shutdownHandler(v -> stream.end());
@@ -54,9 +56,34 @@ public final class NotificationStreams implements Handler<RoutingContext> {
         .onFailure(ctx::fail);
   }
 
-  private static boolean accepts(HttpServerRequest request) {
+  /** Whether {@code Accept} (absent: anything) takes an event stream: that type, any text or any type, with a q above 0. */
+  static boolean accepts(HttpServerRequest request) {
     String accept = request.getHeader("Accept");
-    return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains(EVENT_STREAM);
+    if (accept == null || accept.isBlank()) {
+      return true;
+    }
+    for (String range : accept.toLowerCase(Locale.ROOT).split(",")) {
+      String[] parts = range.split(";");
+      String type = parts[0].trim();
+      if ((type.equals(EVENT_STREAM) || type.equals("text/*") || type.equals("*/*")) && quality(parts) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static double quality(String[] parts) {
+    for (int i = 1; i < parts.length; i++) {
+      String p = parts[i].trim();
+      if (p.startsWith("q=")) {
+        try {
+          return Double.parseDouble(p.substring(2).trim());
+        } catch (NumberFormatException e) {
+          return 1;
+        }
+      }
+    }
+    return 1;
   }
 
   private static Long lastEventId(HttpServerRequest request) {

@@ -172,6 +172,11 @@ abstract class TopicChannel<E> {
     }
   }
 
+  /** The current subscribers (a copy). */
+  final List<Subscriber<E>> subscribers() {
+    return List.copyOf(subscribers);
+  }
+
   @SuppressWarnings("unchecked")
   protected final void dispatch(E event) {
     for (Object s : subscribers.toArray()) {

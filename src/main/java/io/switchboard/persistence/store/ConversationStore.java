@@ -11,9 +11,12 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -80,6 +83,8 @@ public final class ConversationStore {
       SELECT p.user_id, p.joined_at, u.username, u.display_name, u.avatar_id
         FROM participants p JOIN users u ON u.id = p.user_id
        WHERE p.conversation_id = $1 ORDER BY p.joined_at, lower(u.username)""";
+  static final String PARTICIPANTS_OF = "SELECT conversation_id, array_agg(user_id) AS users FROM participants "
+      + "WHERE conversation_id = ANY($1) GROUP BY conversation_id";
   static final String MINE = "SELECT " + COLUMNS + """
       , p.last_read_seq,
              (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.seq > p.last_read_seq
@@ -187,6 +192,26 @@ public final class ConversationStore {
             avatar == null ? null : "/media/" + avatar, r.getOffsetDateTime("joined_at")));
       });
       return list;
+    });
+  }
+
+  /**
+   * The participants' user ids of each of {@code conversationIds}, in one statement; a conversation
+   * without participants (or that no longer exists) maps to an empty set.
+   */
+  public Future<Map<String, Set<String>>> participantsOf(List<String> conversationIds) {
+    UUID[] ids = conversationIds.stream().map(id -> Sql.id(id, "conversation")).toArray(UUID[]::new);
+    return pool.preparedQuery(PARTICIPANTS_OF).execute(Tuple.of(ids)).map(rows -> {
+      Map<String, Set<String>> byConversation = new HashMap<>();
+      conversationIds.forEach(id -> byConversation.put(id, Set.of()));
+      rows.forEach(r -> {
+        Set<String> users = new HashSet<>();
+        for (UUID user : r.getArrayOfUUIDs("users")) {
+          users.add(user.toString());
+        }
+        byConversation.put(r.getUUID("conversation_id").toString(), Set.copyOf(users));
+      });
+      return Map.copyOf(byConversation);
     });
   }
 

@@ -7,6 +7,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -51,6 +54,8 @@ public final class SessionStore {
       + "WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2) RETURNING id";
   static final String RECENTLY_REVOKED = "SELECT id, user_id, revoked_at FROM sessions "
       + "WHERE revoked_at > now() - make_interval(secs => $1)";
+  static final String REVOKED_SINCE = "SELECT user_id, array_agg(id) AS ids, max(revoked_at) AS last FROM sessions "
+      + "WHERE revoked_at > $1 GROUP BY user_id";
   static final String PURGE = """
       WITH s AS (DELETE FROM sessions WHERE expires_at < now() - interval '1 day'
                   OR revoked_at < now() - make_interval(secs => $1) RETURNING 1),
@@ -141,6 +146,26 @@ public final class SessionStore {
       List<SessionsRevoked> list = new ArrayList<>();
       rows.forEach(row -> list.add(new SessionsRevoked(row.getUUID("user_id").toString(), List.of(row.getUUID("id").toString()),
           row.getOffsetDateTime("revoked_at").toInstant().toEpochMilli() + accessTtlSeconds * 1000L + 60_000, "loaded")));
+      return list;
+    });
+  }
+
+  /**
+   * Sessions revoked after {@code sinceEpochMillis} (read back after an outage of the cluster link),
+   * one event per user, each as the live one would have been.
+   */
+  public Future<List<SessionsRevoked>> revokedSince(long sinceEpochMillis) {
+    OffsetDateTime since = OffsetDateTime.ofInstant(Instant.ofEpochMilli(sinceEpochMillis), ZoneOffset.UTC);
+    return pool.preparedQuery(REVOKED_SINCE).execute(Tuple.of(since)).map(rows -> {
+      List<SessionsRevoked> list = new ArrayList<>();
+      rows.forEach(row -> {
+        List<String> ids = new ArrayList<>();
+        for (UUID id : row.getArrayOfUUIDs("ids")) {
+          ids.add(id.toString());
+        }
+        list.add(new SessionsRevoked(row.getUUID("user_id").toString(), List.copyOf(ids),
+            row.getOffsetDateTime("last").toInstant().toEpochMilli() + accessTtlSeconds * 1000L + 60_000, "caught_up"));
+      });
       return list;
     });
   }
