@@ -384,9 +384,10 @@ public final class Benchmark {
         String label = k == 0 ? "notify warm-up (not reported)" : "notify run " + k;
         NotifyScenario.Run r = scenario.send(label, http, admin, server.pid(), 120);
         System.out.printf("  %-28s POST %d after %8.1f ms; frames p50 %7.1f p99 %7.1f max %7.1f ms; got %,d lost %d dup %d bad ids %d closes %d;"
-                + " loop max %.1f ms (probe's own lateness %.1f, idle before %.1f); CPU server %.0f ms, Postgres %.0f ms%n",
+                + " loop max %.1f ms (ping sent at %.0f ms; probe's own lateness %.1f, idle before %.1f); CPU server %.0f ms, Postgres %.0f ms;"
+                + " busiest server threads: %s%n",
             label, r.status(), r.commitMs(), r.delivery().p50(), r.delivery().p99(), r.delivery().max(), r.got(), r.lost(), r.duplicates(),
-            r.badIds(), r.closes(), r.loopMaxMs(), r.probeLateMs(), r.loopIdleMaxMs(), r.serverCpuMs(), r.pgCpuMs());
+            r.badIds(), r.closes(), r.loopMaxMs(), r.loopMaxAtMs(), r.probeLateMs(), r.loopIdleMaxMs(), r.serverCpuMs(), r.pgCpuMs(), r.busiestThreads());
         if (r.firstError() != null) {
           System.out.println("    first error: " + r.firstError());
           details.add(label + ": " + r.firstError());

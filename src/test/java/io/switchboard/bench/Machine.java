@@ -118,6 +118,26 @@ final class Machine {
     }
   }
 
+  /** CPU ticks of every thread of a process, keyed "name/tid" (the name as /proc shows it, 15 characters at most). */
+  static Map<String, Long> threadTicks(long pid) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+          out.put(name + "/" + task.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+    return out;
+  }
+
   static long cpuTicks(List<Long> pids) {
     long sum = 0;
     for (long pid : pids) {

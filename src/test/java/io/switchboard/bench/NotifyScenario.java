@@ -25,6 +25,7 @@ import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +58,8 @@ final class NotifyScenario implements AutoCloseable {
 
   /** One send's figures; times in milliseconds from sending the POST. */
   record Run(String label, int status, double commitMs, Latencies.Summary delivery, long got, long lost, long duplicates,
-      long badIds, long closes, double loopMaxMs, double probeLateMs, double loopIdleMaxMs, double serverCpuMs, double pgCpuMs, String firstError) {
+      long badIds, long closes, double loopMaxMs, double loopMaxAtMs, double probeLateMs, double loopIdleMaxMs, double serverCpuMs,
+      double pgCpuMs, String busiestThreads, String firstError) {
 
     long errors() {
       return duplicates + badIds + closes + (status == 201 ? 0 : 1);
@@ -88,6 +90,8 @@ final class NotifyScenario implements AutoCloseable {
   private long probeMaxNanos;
   private long probeLateNanos;
   private long probeLastTick;
+  private long probeMaxAt;
+  private long probeOrigin;
 
   NotifyScenario(String pgUrl) {
     this.db = DatabaseUrl.parse(pgUrl);
@@ -284,8 +288,9 @@ final class NotifyScenario implements AutoCloseable {
         p.ws.textMessageHandler(text -> {
           if (text.startsWith("{\"type\":\"pong\"")) {
             Long at = p.pending.poll();
-            if (at != null) {
-              probeMaxNanos = Math.max(probeMaxNanos, System.nanoTime() - at);
+            if (at != null && System.nanoTime() - at > probeMaxNanos) {
+              probeMaxNanos = System.nanoTime() - at;
+              probeMaxAt = at;
             }
           }
         });
@@ -314,19 +319,23 @@ final class NotifyScenario implements AutoCloseable {
 
   /**
    * The largest ping round trip since the last call (a ping still unanswered counts its age so far),
-   * and the probe timer's own largest lateness, in ms; resets both.
+   * the probe timer's own largest lateness, and when the worst ping was sent (after {@code origin}),
+   * in ms; resets them.
    */
-  double[] takeProbeMax() {
+  double[] takeProbeMax(long origin) {
     return await(probeContext, () -> {
       long now = System.nanoTime();
       long max = probeMaxNanos;
+      probeOrigin = origin;
+      long maxAt = probeMaxAt;
       for (Probe p : probes) {
         Long oldest = p.pending.peek();
-        if (oldest != null) {
-          max = Math.max(max, now - oldest);
+        if (oldest != null && now - oldest > max) {
+          max = now - oldest;
+          maxAt = oldest;
         }
       }
-      double[] out = {max / 1e6, probeLateNanos / 1e6};
+      double[] out = {max / 1e6, probeLateNanos / 1e6, (maxAt - probeOrigin) / 1e6};
       probeMaxNanos = 0;
       probeLateNanos = 0;
       return Future.succeededFuture(out);
@@ -350,10 +359,11 @@ final class NotifyScenario implements AutoCloseable {
       }
       return Future.succeededFuture();
     }, 10);
-    takeProbeMax();
+    takeProbeMax(0);
     ServerProcess.sleep(1000);
-    double idleMax = takeProbeMax()[0];
+    double idleMax = takeProbeMax(0)[0];
     List<Long> pgPids = pgBackends();
+    Map<String, Long> threads0 = Machine.threadTicks(serverPid);
     long serverCpu0 = Machine.cpuTicks(serverPid);
     long pgCpu0 = Machine.cpuTicks(pgPids);
     long start = System.nanoTime();
@@ -370,12 +380,21 @@ final class NotifyScenario implements AutoCloseable {
     }
     long serverCpu1 = Machine.cpuTicks(serverPid);
     long pgCpu1 = Machine.cpuTicks(pgPids);
+    Map<String, Long> threads1 = Machine.threadTicks(serverPid);
     // late or repeated frames; the loop delay is watched until the end of this second too
     ServerProcess.sleep(1000);
-    double[] loop = takeProbeMax();
-    double tick = 1000.0 / Machine.clockTicksPerSecond();
+    double[] loop = takeProbeMax(start);
+    double tickMs = 1000.0 / Machine.clockTicksPerSecond();
+    List<String> busiest = new ArrayList<>();
+    threads1.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .limit(4)
+        .forEach(e -> busiest.add(e.getKey() + " " + Math.round(e.getValue() * tickMs) + " ms"));
     return await(context, () -> Future.succeededFuture(new Run(label, r.status(), commitMs, latencies.summary(), got,
-        sockets.size() - got, duplicates, badIds, closes, loop[0], loop[1], idleMax, (serverCpu1 - serverCpu0) * tick, (pgCpu1 - pgCpu0) * tick,
+        sockets.size() - got, duplicates, badIds, closes, loop[0], loop[2], loop[1], idleMax, (serverCpu1 - serverCpu0) * tickMs,
+        (pgCpu1 - pgCpu0) * tickMs, String.join(", ", busiest),
         r.status() == 201 ? firstError : "POST answered " + r)), 10);
   }
 
