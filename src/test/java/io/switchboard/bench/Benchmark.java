@@ -17,7 +17,7 @@ import java.util.Map;
  * the server cores, drives them from this JVM on the other cores, and prints a table.
  *
  * <p>System properties: {@code bench.quick=true} shrinks every duration and step (a smoke run, not a
- * measurement); {@code bench.scenarios=fanout,saturate,conns,cross,ceiling} picks scenarios;
+ * measurement); {@code bench.scenarios=fanout,saturate,conns,cross,ceiling,notify} picks scenarios (notify only when named);
  * {@code bench.jfr=<file>} records a JFR profile of the single Switchboard node;
  * {@code bench.serverJvmArgs} replaces the server JVM options; {@code bench.pin=false} disables taskset.
  */
@@ -84,6 +84,9 @@ public final class Benchmark {
       }
       if (scenarios.contains("ceiling")) {
         ceiling(sbCapacity);
+      }
+      if (scenarios.contains("notify")) {
+        notifyScenario(NotifyScenario.USERS, NotifyScenario.CONNECTED);
       }
     } finally {
       machine.restore();
@@ -345,6 +348,121 @@ public final class Benchmark {
       gen.closeAll();
     } catch (RuntimeException e) {
       failed("ceiling", e);
+    }
+  }
+
+  /**
+   * SPEC §6 at scale: {@code users} users (SQL-inserted), {@code connected} of them on notification
+   * sockets, a warm-up send, then {@link #NOTIFY_RUNS} sends to {@code all}; then the ceiling server
+   * broadcasting one frame to as many sockets, for the delivery time's ratio.
+   */
+  private void notifyScenario(int users, int connected) {
+    String pgUrl = backends.freshDatabase();
+    Map<String, String> env = Switchboard.env("bench-notify", pgUrl, backends.redisUrl, Backends.freshPrefix(), ServerProcess.freePort());
+    String rows = String.format("%,d rows, %,d sockets", users + 1, connected);
+    List<NotifyScenario.Run> runs = new ArrayList<>();
+    try (ServerProcess server = switchboard("switchboard-notify", env, false);
+        NotifyScenario scenario = new NotifyScenario(pgUrl)) {
+      Http http = new Http(server.port);
+      long t0 = System.nanoTime();
+      List<String> tokens = scenario.seed(Switchboard.JWT_SECRET, Integer.parseInt(env.get("SWITCHBOARD_ACCESS_TOKEN_TTL_SECONDS")));
+      System.out.printf("  notify: %,d users inserted, %,d sessions and tokens in %.1f s%n", users, tokens.size(), (System.nanoTime() - t0) / 1e9);
+      String admin = io.switchboard.testing.Accounts.adminToken(http);
+      // an event-loop meter would be read from /metrics; the probes stand in when the server has none
+      System.out.println("  notify: GET /metrics answers " + http.get("/metrics").status() + "; event-loop delay from probe sockets");
+      long rssBefore = server.rssKb();
+      Opened opened = scenario.open(server.port, tokens, 100);
+      requireAll(opened, "notification sockets");
+      ServerProcess.sleep(2000);
+      double perSocket = (server.rssKb() - rssBefore) / (double) opened.opened();
+      System.out.printf("  notify: %,d sockets open in %.1f s (%,.0f/s), %.1f KB RSS per socket%n", opened.opened(), opened.seconds(),
+          opened.perSecond(), perSocket);
+      table.add("notify: " + String.format("%,d", connected) + " notification sockets", "", "", "", "", "", "", "",
+          Integer.toString(opened.failed()), String.format("%.1f KB", perSocket), Table.rate(opened.perSecond()), "");
+      scenario.openProbes(server.port, admin);
+      for (int k = 0; k <= NOTIFY_RUNS; k++) {
+        String label = k == 0 ? "notify warm-up (not reported)" : "notify run " + k;
+        NotifyScenario.Run r = scenario.send(label, http, admin, server.pid(), 120);
+        System.out.printf("  %-28s POST %d after %8.1f ms; frames p50 %7.1f p99 %7.1f max %7.1f ms; got %,d lost %d dup %d bad ids %d closes %d;"
+                + " loop max %.1f ms (ping sent at %.0f ms; probe's own lateness %.1f, idle before %.1f); CPU server %.0f ms, Postgres %.0f ms;"
+                + " busiest server threads: %s%n",
+            label, r.status(), r.commitMs(), r.delivery().p50(), r.delivery().p99(), r.delivery().max(), r.got(), r.lost(), r.duplicates(),
+            r.badIds(), r.closes(), r.loopMaxMs(), r.loopMaxAtMs(), r.probeLateMs(), r.loopIdleMaxMs(), r.serverCpuMs(), r.pgCpuMs(), r.busiestThreads());
+        if (r.firstError() != null) {
+          System.out.println("    first error: " + r.firstError());
+          details.add(label + ": " + r.firstError());
+        }
+        if (k > 0) {
+          runs.add(r);
+        }
+      }
+    } catch (RuntimeException e) {
+      failed("notify", e);
+      return;
+    }
+    Result ceiling = notifyCeiling(connected);
+    double ceilingMax = ceiling == null || ceiling.latency().count() == 0 ? Double.NaN : ceiling.latency().max();
+    for (NotifyScenario.Run r : runs) {
+      table.add(notifyRow(r.label() + " (" + rows + ")", r.delivery().p50(), r.delivery().p95(), r.delivery().p99(), r.delivery().max(),
+          r.lost(), r.errors(), r.commitMs(), r.loopMaxMs(), r.serverCpuMs(), r.pgCpuMs(), ceilingMax));
+    }
+    table.add(notifyRow("notify: median of " + runs.size(), median(runs, r -> r.delivery().p50()), median(runs, r -> r.delivery().p95()),
+        median(runs, r -> r.delivery().p99()), median(runs, r -> r.delivery().max()), (long) median(runs, r -> r.lost()),
+        (long) median(runs, r -> r.errors()), median(runs, NotifyScenario.Run::commitMs), median(runs, NotifyScenario.Run::loopMaxMs),
+        median(runs, NotifyScenario.Run::serverCpuMs), median(runs, NotifyScenario.Run::pgCpuMs), ceilingMax));
+    details.add("notify: one POST /api/admin/notifications {all: true} per run to " + rows + " (" + users
+        + " SQL-inserted members and the admin) after a warm-up send; latencies are from sending the POST to each socket's notification frame (max: the"
+        + " last socket), delivered/s = sockets / max; lost = sockets without the frame, errors = repeated frames, ids not above the"
+        + " socket's previous one, server closes, a POST other than 201; commit ms = the POST's 201 (sent after the commit of every row);"
+        + " loop max = largest round trip of ping frames sent every " + NotifyScenario.PROBE_INTERVAL_MS + " ms on "
+        + NotifyScenario.PROBES + " probe sockets, from the POST until 1 s after the last frame (an upper bound of the server's"
+        + " event-loop delay, OS scheduling on the shared server core included; target <= 100 ms); CPU = user+system from /proc"
+        + " from the POST until the last frame, of the server JVM and of the Postgres backends"
+        + " connected to its database; vs ceiling = the bare Vert.x server's time to broadcast one frame to " + connected
+        + " sockets / Switchboard's max (no rows stored there: a ratio of the fan-out only; commit, loop and CPU have no ceiling)");
+    if (ceiling != null) {
+      table.add(ceiling, "ceiling: 1 frame to " + String.format("%,d", connected) + " sockets, x3", "");
+    }
+  }
+
+  private static final int NOTIFY_RUNS = 3;
+
+  private static double median(List<NotifyScenario.Run> runs, java.util.function.ToDoubleFunction<NotifyScenario.Run> f) {
+    double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private String[] notifyRow(String label, double p50, double p95, double p99, double max, long lost, long errors, double commit,
+      double loop, double serverCpu, double pgCpu, double ceilingMax) {
+    return new String[] {label, "", Double.isNaN(max) || max <= 0 ? "-" : Table.rate(NotifyScenario.CONNECTED / (max / 1000)),
+        Table.ms(p50), Table.ms(p95), Table.ms(p99), Table.ms(max), Long.toString(lost), Long.toString(errors), "", "",
+        Double.isNaN(ceilingMax) || Double.isNaN(max) ? "-" : String.format("%.1f %%", 100 * ceilingMax / max),
+        Table.ms(commit), Table.ms(loop), String.format("%.0f", serverCpu), String.format("%.0f", pgCpu)};
+  }
+
+  /** The ceiling server broadcasting three frames, a second apart, to {@code sockets} sockets (max: the worst socket of the three). */
+  private Result notifyCeiling(int sockets) {
+    int port = ServerProcess.freePort();
+    System.out.println("starting ceiling server for notify ...");
+    try (ServerProcess server = ServerProcess.start("ceiling-notify", machine, serverJvm, CeilingServer.class.getName(),
+        List.of(Integer.toString(port)), Map.of(), port, "/ready", logDir);
+        LoadGenerator gen = new LoadGenerator(false)) {
+      List<Member> members = new ArrayList<>();
+      members.add(new Member(port, 0, "/ws/chat/notify", true, false));
+      for (int i = 0; i < sockets; i++) {
+        members.add(new Member(port, 0, "/ws/chat/notify", false, true));
+      }
+      requireAll(gen.open(members, 100), "ceiling notify sockets");
+      // one sender at 1/s for 3.5 s: three frames, at 1, 2 and 3 s
+      Result r = step(gen, "ceiling notify broadcast", 1, 3.5);
+      gen.closeAll();
+      return r;
+    } catch (RuntimeException e) {
+      failed("ceiling notify", e);
+      return null;
     }
   }
 

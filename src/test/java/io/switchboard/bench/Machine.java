@@ -106,6 +106,61 @@ final class Machine {
     return -1;
   }
 
+  /** User plus system CPU of a process (every thread, reaped children excluded) in clock ticks, from /proc; 0 if it is gone. */
+  static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.UTF_8);
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+      // fields 14 (utime) and 15 (stime) of proc(5); f[0] is field 3
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** CPU ticks of every thread of a process, keyed "name/tid" (the name as /proc shows it, 15 characters at most). */
+  static Map<String, Long> threadTicks(long pid) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+          out.put(name + "/" + task.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+    return out;
+  }
+
+  static long cpuTicks(List<Long> pids) {
+    long sum = 0;
+    for (long pid : pids) {
+      sum += cpuTicks(pid);
+    }
+    return sum;
+  }
+
+  private static long clockTicks;
+
+  /** USER_HZ (getconf CLK_TCK), 100 if it cannot be read. */
+  static synchronized long clockTicksPerSecond() {
+    if (clockTicks == 0) {
+      String out = run("getconf", "CLK_TCK");
+      try {
+        clockTicks = out == null ? 100 : Long.parseLong(out.strip());
+      } catch (NumberFormatException e) {
+        clockTicks = 100;
+      }
+    }
+    return clockTicks;
+  }
+
   static long openFileLimit() {
     String out = run("sh", "-c", "ulimit -n");
     try {

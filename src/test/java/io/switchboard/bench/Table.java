@@ -7,7 +7,9 @@ import java.util.List;
 final class Table {
 
   static final List<String> HEADER = List.of("scenario", "offered/s", "delivered/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
-      "lost", "errors", "RSS/socket", "connect/s", "vs ceiling");
+      "lost", "errors", "RSS/socket", "connect/s", "vs ceiling", "commit ms", "loop max ms", "server CPU ms", "PG CPU ms");
+  /** The columns every table shows; the later ones only when a row fills them. */
+  static final int BASE_COLUMNS = 12;
 
   private final List<List<String>> rows = new ArrayList<>();
 
@@ -37,10 +39,20 @@ final class Table {
 
   /** Markdown-compatible rendering (readable as plain text too). */
   String render() {
+    int shown = BASE_COLUMNS;
+    for (List<String> row : rows) {
+      for (int i = BASE_COLUMNS; i < row.size(); i++) {
+        if (!row.get(i).isEmpty()) {
+          shown = Math.max(shown, i + 1);
+        }
+      }
+    }
     List<List<String>> all = new ArrayList<>();
-    all.add(HEADER);
-    all.addAll(rows);
-    int[] width = new int[HEADER.size()];
+    all.add(HEADER.subList(0, shown));
+    for (List<String> row : rows) {
+      all.add(row.subList(0, shown));
+    }
+    int[] width = new int[shown];
     for (List<String> row : all) {
       for (int i = 0; i < row.size(); i++) {
         width[i] = Math.max(width[i], row.get(i).length());
