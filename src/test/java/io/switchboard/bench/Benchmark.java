@@ -361,7 +361,7 @@ public final class Benchmark {
     Map<String, String> env = Switchboard.env("bench-notify", pgUrl, backends.redisUrl, Backends.freshPrefix(), ServerProcess.freePort());
     String rows = String.format("%,d rows, %,d sockets", users + 1, connected);
     List<NotifyScenario.Run> runs = new ArrayList<>();
-    try (ServerProcess server = switchboard("switchboard-notify", env, false);
+    try (ServerProcess server = switchboard("switchboard-notify", env, true);
         NotifyScenario scenario = new NotifyScenario(pgUrl)) {
       Http http = new Http(server.port);
       long t0 = System.nanoTime();
