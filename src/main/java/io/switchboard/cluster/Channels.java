@@ -2,8 +2,9 @@ package io.switchboard.cluster;
 
 /**
  * The only place Redis channel names are made: {@code <prefix>node} for node-wide events,
- * {@code <prefix>conv:<id>} per conversation, {@code <prefix>user:<id>} per user and
- * {@code <prefix>all} for everyone.
+ * {@code <prefix>conv:<id>} per conversation, {@code <prefix>user:<id>} per user,
+ * {@code <prefix>users} for user events in bulk (every node listens) and {@code <prefix>all} for
+ * everyone.
  */
 public final class Channels {
 
@@ -11,12 +12,19 @@ public final class Channels {
   private final String conversationPrefix;
   private final String userPrefix;
   private final String all;
+  private final String users;
 
   public Channels(String prefix) {
     this.node = prefix + "node";
     this.conversationPrefix = prefix + "conv:";
     this.userPrefix = prefix + "user:";
     this.all = prefix + "all";
+    this.users = prefix + "users";
+  }
+
+  /** User events in bulk: a chunk of many users' events in one message, heard by every node. */
+  public String users() {
+    return users;
   }
 
   public String node() {

@@ -1,7 +1,7 @@
 package io.switchboard.cluster;
 
 import io.switchboard.domain.event.ConversationEvent;
-import io.switchboard.domain.event.UserEvent;
+import io.switchboard.domain.event.UserEvents;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -27,7 +27,7 @@ public interface ClusterBroker {
    * One bounded chunk of events for users: to this node's hubs as one
    * {@link io.switchboard.bus.Addresses#LOCAL_USER_EVENTS} event, and to each user's channel.
    */
-  void publishToUsers(List<UserEvent> events);
+  void publishToUsers(UserEvents chunk);
 
   Future<Void> subscribe(Topic topic);
 

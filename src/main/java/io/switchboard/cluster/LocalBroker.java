@@ -4,7 +4,6 @@ import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvents;
-import io.switchboard.domain.event.UserEvent;
 import io.switchboard.domain.event.UserEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,8 +29,8 @@ public final class LocalBroker implements ClusterBroker {
   }
 
   @Override
-  public void publishToUsers(List<UserEvent> events) {
-    Bus.publish(vertx, Addresses.LOCAL_USER_EVENTS, new UserEvents(events));
+  public void publishToUsers(UserEvents chunk) {
+    Bus.publish(vertx, Addresses.LOCAL_USER_EVENTS, chunk);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,22 @@ public final class RedisBroker implements ClusterBroker {
     return channels.conversation(conversationId);
   }
 
+  /**
+   * A chunk of at least this many user events is published once, on the bulk channel every node
+   * hears, instead of once per user's channel: a send to 100,000 users costs 200 publishes, not
+   * 100,000, and each node keeps the events of the users it holds. Smaller chunks go to the users'
+   * own channels, which only the nodes holding those users hear.
+   */
+  static final int BULK_AT = 16;
+
   /** Whether a link channel carries conversation or user events. */
   public boolean owns(String channel) {
-    return channels.isConversation(channel) || channels.isUser(channel);
+    return channels.isConversation(channel) || channels.isUser(channel) || channel.equals(channels.users());
+  }
+
+  /** Listens to the bulk user channel, for as long as the node runs (the link subscribes again after an outage). */
+  public Future<Void> start() {
+    return link.subscribe(channels.users());
   }
 
   @Override
@@ -62,10 +76,15 @@ public final class RedisBroker implements ClusterBroker {
     }
   }
 
-  /** The events of a chunk leave pipelined in this event-loop task, one publish per user. */
+  /** The events of a chunk leave pipelined in this event-loop task: one bulk publish, or one per user for a small chunk. */
   @Override
-  public void publishToUsers(List<UserEvent> events) {
-    Bus.publish(vertx, Addresses.LOCAL_USER_EVENTS, new UserEvents(events));
+  public void publishToUsers(UserEvents chunk) {
+    Bus.publish(vertx, Addresses.LOCAL_USER_EVENTS, chunk);
+    List<UserEvent> events = chunk.events();
+    if (events.size() >= BULK_AT) {
+      link.publish(channels.users(), encodeBulk(origin, chunk));
+      return;
+    }
     for (UserEvent event : events) {
       link.publish(channels.user(event.userId()), encode(origin, event));
     }
@@ -84,6 +103,16 @@ public final class RedisBroker implements ClusterBroker {
   /** A payload from the link on one of {@link #owns(String) our} channels. */
   public void received(String channel, Buffer payload) {
     if (fromSelf(payload)) {
+      return;
+    }
+    if (channel.equals(channels.users())) {
+      UserEvents chunk = decodeBulk(payload);
+      if (chunk == null) {
+        log.atWarn().addKeyValue("channel", channel).log("undecodable user events ignored");
+      } else {
+        // every hub of the node keeps the events of the users it holds, as for this node's own sends
+        Bus.publish(vertx, Addresses.LOCAL_USER_EVENTS, chunk);
+      }
       return;
     }
     if (channels.isUser(channel)) {
@@ -148,6 +177,54 @@ public final class RedisBroker implements ClusterBroker {
   static Buffer encode(String origin, UserEvent e) {
     return Buffer.buffer(new StringBuilder(origin.length() + e.userId().length() + e.frame().length() + 24)
         .append(origin).append('\n').append(e.userId()).append('\n').append(e.seq()).append('\n').append(e.frame()).toString());
+  }
+
+  /**
+   * Many user events in one envelope: origin, then {@code T}, the frame's head and tail and two lines
+   * per event (user, seq) when the chunk is templated; else {@code F} and three lines per event
+   * (user, seq, frame).
+   */
+  static Buffer encodeBulk(String origin, UserEvents chunk) {
+    StringBuilder b = new StringBuilder(origin.length() + chunk.events().size() * 64).append(origin);
+    if (chunk.templated()) {
+      b.append("\nT\n").append(chunk.frameHead()).append('\n').append(chunk.frameTail());
+      for (UserEvent e : chunk.events()) {
+        b.append('\n').append(e.userId()).append('\n').append(e.seq());
+      }
+    } else {
+      b.append("\nF");
+      for (UserEvent e : chunk.events()) {
+        b.append('\n').append(e.userId()).append('\n').append(e.seq()).append('\n').append(e.frame());
+      }
+    }
+    return Buffer.buffer(b.toString());
+  }
+
+  /** The chunk in a bulk envelope, or null when it is not one. */
+  static UserEvents decodeBulk(Buffer payload) {
+    String[] f = payload.toString(StandardCharsets.UTF_8).split("\n", -1);
+    try {
+      if (f.length >= 6 && f[1].equals("T") && (f.length - 4) % 2 == 0) {
+        String head = f[2];
+        String tail = f[3];
+        List<UserEvent> events = new ArrayList<>((f.length - 4) / 2);
+        for (int i = 4; i < f.length; i += 2) {
+          long seq = Long.parseLong(f[i + 1]);
+          events.add(new UserEvent(f[i], seq, head + seq + tail));
+        }
+        return new UserEvents(events, head, tail);
+      }
+      if (f.length >= 5 && f[1].equals("F") && (f.length - 2) % 3 == 0) {
+        List<UserEvent> events = new ArrayList<>((f.length - 2) / 3);
+        for (int i = 2; i < f.length; i += 3) {
+          events.add(new UserEvent(f[i], Long.parseLong(f[i + 1]), f[i + 2]));
+        }
+        return new UserEvents(events);
+      }
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return null;
   }
 
   static UserEvent decodeUser(Buffer payload) {

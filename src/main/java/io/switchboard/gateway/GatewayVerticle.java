@@ -103,6 +103,9 @@ public final class GatewayVerticle extends VerticleBase {
     Bus.subscribe(vertx, Addresses.PERMISSIONS_CHANGED, e -> node.permissions().invalidate(e.userId()));
     vertx.setPeriodic(PURGE_EVERY_MS, id -> node.revocations().purgeExpired(System.currentTimeMillis()));
     nodeEvents.start();
+    if (redisBroker != null) {
+      redisBroker.start();
+    }
     // A node that cannot reach Redis at start still serves its own sockets and keeps trying.
     link.start().onFailure(e -> { });
     return Bus.request(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, (Void) null)

@@ -3,6 +3,7 @@ package io.switchboard.gateway;
 import io.switchboard.cluster.ClusterBroker;
 import io.switchboard.domain.event.NotificationsStored;
 import io.switchboard.domain.event.UserEvent;
+import io.switchboard.domain.event.UserEvents;
 import io.vertx.core.Context;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -75,6 +76,6 @@ final class NotificationPush {
     if (end == recipients.size()) {
       queue.poll();
     }
-    broker.publishToUsers(events);
+    broker.publishToUsers(new UserEvents(events, p.frame.head(), p.frame.tail()));
   }
 }

@@ -185,4 +185,43 @@ class ClusterNotificationStreamsTest {
       other.awaitEnd();
     }
   }
+
+  /** A send to many users travels between nodes in bulk messages; each node keeps its own users' events. */
+  @Test
+  void aSendToManyUsersReachesTheOnesConnectedToTheOtherNode() {
+    Http onB = b.http();
+    String groupName = "cns-crowd-" + (++counter);
+    Http.Response group = onB.post("/api/admin/groups", new JsonObject().put("name", groupName), admin);
+    assertThat(group.status()).as(group.toString()).isEqualTo(201);
+    List<Account> crowd = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Account m = user();
+      crowd.add(m);
+      assertThat(onB.put("/api/admin/users/" + m.id() + "/groups",
+          new JsonObject().put("groups", new JsonArray().add("member").add(groupName)), admin).status()).isEqualTo(200);
+    }
+    Account outsider = user();
+    List<ChatClient> open = new ArrayList<>();
+    try {
+      for (Account m : crowd.subList(0, 5)) {
+        open.add(NotificationSockets.open(sockets, a.port(), m.token(), null));
+      }
+      ChatClient out = NotificationSockets.open(sockets, a.port(), outsider.token(), null);
+      open.add(out);
+      try (EventStream st = stream(crowd.get(39), Map.of())) {
+        assertThat(st.nextAny().comment()).isTrue();
+        assertThat(NotificationSockets.send(onB, admin,
+            new JsonObject().put("groupIds", new JsonArray().add(group.json().getString("id"))), "crowd")).isEqualTo(40);
+        for (ChatClient s : open.subList(0, 5)) {
+          assertThat(NotificationSockets.next(s).getString("title")).isEqualTo("crowd");
+          assertThat(NotificationSockets.nothingMore(s)).as("once").isTrue();
+        }
+        assertThat(new JsonObject(st.next().data()).getJsonObject("notification").getString("title")).isEqualTo("crowd");
+        NotificationSockets.send(onB, admin, NotificationSockets.toUsers(outsider.id()), "just you");
+        assertThat(NotificationSockets.next(out).getString("title")).isEqualTo("just you");
+      }
+    } finally {
+      open.forEach(ChatClient::close);
+    }
+  }
 }

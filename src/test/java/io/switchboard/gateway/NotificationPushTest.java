@@ -7,6 +7,7 @@ import io.switchboard.cluster.Topic;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.NotificationsStored;
 import io.switchboard.domain.event.UserEvent;
+import io.switchboard.domain.event.UserEvents;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,8 +35,8 @@ class NotificationPushTest {
     int others;
 
     @Override
-    public void publishToUsers(List<UserEvent> events) {
-      chunks.add(List.copyOf(events));
+    public void publishToUsers(UserEvents chunk) {
+      chunks.add(chunk.events());
       othersBetween.add(others);
       others = 0;
     }
