@@ -3,6 +3,7 @@ package io.switchboard.gateway.session;
 import io.switchboard.bus.Address;
 import io.switchboard.bus.Bus;
 import io.switchboard.cluster.Topic;
+import io.switchboard.error.ApiException;
 import io.switchboard.gateway.CloseCodes;
 import io.switchboard.gateway.Gateway;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 abstract class TopicChannel<E> {
 
   private static final Logger log = LoggerFactory.getLogger(TopicChannel.class);
+  private static final long CATCH_UP_RETRY_MS = 1_000;
 
   final Topic topic;
   private final Vertx vertx;
@@ -39,6 +42,8 @@ abstract class TopicChannel<E> {
   private long last = -1;
   private boolean busy = true;
   private boolean acquired;
+  /** The last subscriber left: a broker subscription that completes afterwards is given back at once. */
+  private boolean left;
   private boolean catchUpPending;
 
   TopicChannel(Vertx vertx, Gateway gateway, Topic topic, Address<E, Void> address) {
@@ -48,7 +53,13 @@ abstract class TopicChannel<E> {
     this.consumer = Bus.subscribe(vertx, address, this::accept);
     // The seq is read after the consumer is registered: every later event arrives here.
     consumer.completion()
-        .compose(v -> gateway.acquire(topic).onSuccess(x -> acquired = true))
+        .compose(v -> gateway.acquire(topic).onSuccess(x -> {
+          if (left) {
+            gateway.release(topic);
+          } else {
+            acquired = true;
+          }
+        }))
         .compose(v -> lastSeq())
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -87,6 +98,7 @@ abstract class TopicChannel<E> {
   /** Removes a subscriber; answers true when it was the last, and the channel is closed. */
   final boolean leave(Subscriber<E> subscriber) {
     if (subscribers.remove(subscriber) && subscribers.isEmpty()) {
+      left = true;
       consumer.unregister();
       if (acquired) {
         gateway.release(topic);
@@ -127,7 +139,16 @@ abstract class TopicChannel<E> {
     }
     busy = true;
     lastSeq().onComplete(ar -> {
-      if (ar.failed()) {
+      if (ar.failed() && ar.cause() instanceof ApiException busyDb && busyDb.status() == 503) {
+        // every channel of the node catches up at once after an outage: a full database queue is asked again later
+        busy = false;
+        drain();
+        vertx.setTimer(CATCH_UP_RETRY_MS + ThreadLocalRandom.current().nextLong(CATCH_UP_RETRY_MS), id -> {
+          if (!left) {
+            catchUp();
+          }
+        });
+      } else if (ar.failed()) {
         log.atWarn().addKeyValue("topic", topic.kind() + ":" + topic.id()).setCause(ar.cause()).log("cannot catch up; closing sockets");
         closeAll();
       } else if (ar.result() > last) {
