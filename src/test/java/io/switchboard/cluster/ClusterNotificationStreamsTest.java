@@ -8,15 +8,13 @@ import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.EventStream;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.NotificationSockets;
+import io.switchboard.testing.TestCluster;
 import io.switchboard.testing.TestNode;
-import io.switchboard.testing.TestRedis;
-import io.switchboard.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +34,7 @@ class ClusterNotificationStreamsTest {
 
   static TestNode a;
   static TestNode b;
+  static TestCluster cluster;
   static Vertx vertx;
   static WebSocketClient sockets;
   static HttpClient streams;
@@ -44,10 +43,9 @@ class ClusterNotificationStreamsTest {
 
   @BeforeAll
   static void start() {
-    a = TestNode.start(Map.of("SWITCHBOARD_REDIS_URL", TestRedis.url(), "SWITCHBOARD_REDIS_PREFIX", TestRedis.freshPrefix()));
-    b = TestNode.startPeer(a, Map.of());
-    Wait.until(Duration.ofSeconds(10), "both nodes ready", () -> a.http().get("/health/ready").status() == 200
-        && b.http().get("/health/ready").status() == 200);
+    cluster = TestCluster.start(Map.of());
+    a = cluster.a();
+    b = cluster.b();
     vertx = Vertx.vertx();
     sockets = ChatClient.client(vertx);
     streams = EventStream.client(vertx);
@@ -59,11 +57,8 @@ class ClusterNotificationStreamsTest {
     if (vertx != null) {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-    if (b != null) {
-      b.close();
-    }
-    if (a != null) {
-      a.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
