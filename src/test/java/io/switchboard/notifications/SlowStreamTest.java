@@ -61,7 +61,11 @@ class SlowStreamTest {
       raw.getOutputStream().write(("GET /api/notifications/stream?token=" + sloth.token() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       raw.getOutputStream().flush();
-      // never read while the notifications pile up
+      // the head and the first comment say the stream is live: every later notification is for it
+      raw.setSoTimeout(20_000);
+      String head = readUntil(raw.getInputStream(), "\n: live ");
+      assertThat(head).startsWith("HTTP/1.1 200");
+      // then never read while the notifications pile up
       for (int i = 1; i <= MAX_SENDS; i++) {
         Http.Response r = http.post("/api/admin/notifications", NotificationSockets.toUsers(sloth.id()).put("title", "n" + i)
             .put("body", "").put("data", new JsonObject().put("pad", big)), admin);
@@ -92,6 +96,19 @@ class SlowStreamTest {
       }
     }
     assertThat(http.get("/health/ready").status()).isEqualTo(200);
+  }
+
+  /** Reads byte by byte until {@code marker} has been read (the socket's timeout bounds the wait). */
+  private static String readUntil(InputStream in, String marker) throws IOException {
+    StringBuilder read = new StringBuilder();
+    while (read.indexOf(marker) < 0) {
+      int b = in.read();
+      if (b < 0) {
+        throw new AssertionError("the stream ended before " + marker.strip() + ": " + read);
+      }
+      read.append((char) b);
+    }
+    return read.toString();
   }
 
   /** Reads everything until the peer closes the connection; fails if it stays open past the timeout. */
