@@ -4,8 +4,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -59,8 +61,12 @@ public final class EventStream implements AutoCloseable {
     }
   }
 
+  /**
+   * A client for streams: a connection of its own for every stream (never reused, since a stream's
+   * connection ends with it) and room for many at once, so that no stream waits for another's.
+   */
   public static HttpClient client(Vertx vertx) {
-    return vertx.createHttpClient();
+    return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false), new PoolOptions().setHttp1MaxSize(256));
   }
 
   public int status() {
