@@ -27,19 +27,12 @@ public final class ChatUpgrade implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Long since;
-    try {
-      since = SocketGate.cursor(ctx.request(), "since");
-    } catch (ApiException e) {
-      ctx.fail(e);
-      return;
-    }
     String ref = ctx.pathParam("conversationId");
     SocketGate.upgrade(ctx, authenticator, null,
         principal -> Bus.request(hub.vertx(), Addresses.CONVERSATION_LOOKUP, new ConversationStore.Lookup(ref, principal.userId()))
             .compose(access -> access.participant() || access.conversation().publicRoom()
                 ? Future.succeededFuture(access)
                 : Future.failedFuture(ApiException.forbidden("not a participant of this conversation"))),
-        (ws, principal, access) -> new ChatSocket(ws, hub, principal, access.conversation(), access.participant(), since));
+        (ws, principal, access, since) -> new ChatSocket(ws, hub, principal, access.conversation(), access.participant(), since));
   }
 }

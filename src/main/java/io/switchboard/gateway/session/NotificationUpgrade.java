@@ -1,7 +1,6 @@
 package io.switchboard.gateway.session;
 
 import io.switchboard.auth.Authenticator;
-import io.switchboard.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -38,15 +37,8 @@ public final class NotificationUpgrade implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Long since;
-    try {
-      since = SocketGate.cursor(ctx.request(), "since");
-    } catch (ApiException e) {
-      ctx.fail(e);
-      return;
-    }
     String pathToken = legacy ? ctx.pathParam("token") : null;
     SocketGate.upgrade(ctx, authenticator, pathToken, principal -> Future.succeededFuture(),
-        (ws, principal, none) -> new NotificationSocket(legacy ? LEGACY_KIND : KIND, ws, hub, principal, since, !legacy));
+        (ws, principal, none, since) -> new NotificationSocket(legacy ? LEGACY_KIND : KIND, ws, hub, principal, since, !legacy));
   }
 }

@@ -25,16 +25,24 @@ public final class SocketGate {
   /** Opens the kind's session on an upgraded socket, with what the access check answered. */
   @FunctionalInterface
   public interface Opener<A> {
-    Session open(ServerWebSocket ws, Principal principal, A access);
+    Session open(ServerWebSocket ws, Principal principal, A access, Long since);
   }
 
   /**
    * Upgrades once {@code pathToken} (if not null, else the query, subprotocol or header) is a valid
-   * token and {@code access} succeeded for its principal; else answers the failure as HTTP.
+   * token and {@code access} succeeded for its principal; else answers the failure as HTTP. The
+   * optional {@code ?since=} resume cursor is checked first (400 naming it) and handed to the session.
    */
   public static <A> void upgrade(RoutingContext ctx, Authenticator authenticator, String pathToken,
       Function<Principal, Future<A>> access, Opener<A> opener) {
     HttpServerRequest request = ctx.request();
+    Long since;
+    try {
+      since = cursor(request, "since");
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
+    }
     if (!request.canUpgradeToWebSocket()) {
       ctx.fail(new ApiException(400, "validation_failed", "this path needs a WebSocket upgrade"));
       return;
@@ -43,7 +51,7 @@ public final class SocketGate {
     request.pause();
     authenticator.authenticate(pathToken != null ? pathToken : token(request))
         .compose(principal -> access.apply(principal)
-            .compose(granted -> request.toWebSocket().map(ws -> opener.open(ws, principal, granted))))
+            .compose(granted -> request.toWebSocket().map(ws -> opener.open(ws, principal, granted, since))))
         .onSuccess(Session::start)
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
