@@ -11,14 +11,19 @@ import java.util.List;
 
 /**
  * Pushes committed notifications to their recipients' user topics, on the gateway verticle's event
- * loop, in bounded chunks: {@link #CHUNK} recipients per event-loop task (one local event for the
- * node's hubs, one pipelined publish per recipient's channel), the next chunk queued behind whatever
- * else the loop has to do. A send to every user is so spread over many short tasks instead of
- * stalling the loop; sends are pushed one after another, in the order they were committed.
+ * loop, in bounded chunks of {@link #CHUNK} recipients (one local event for the node's hubs, one
+ * pipelined publish per chunk or per recipient's channel). Chunks run back to back for at most
+ * {@link #SLICE_NANOS}; then the push waits for a timer, which lets the loop read its sockets first.
+ * (A task queued with {@code runOnContext} would not: Netty runs every task queued while it runs
+ * tasks, for up to a second, before it looks at I/O again, so a send to every user would hold back
+ * every ping and frame of the loop's sockets until it was over.) Sends are pushed one after another,
+ * in the order they were committed.
  */
 final class NotificationPush {
 
   static final int CHUNK = 500;
+  /** How long chunks run back to back before the loop's I/O gets a turn. */
+  static final long SLICE_NANOS = 5_000_000;
 
   private final Context context;
   private final ClusterBroker broker;
@@ -52,11 +57,20 @@ final class NotificationPush {
   private void schedule() {
     if (!scheduled && !queue.isEmpty()) {
       scheduled = true;
-      context.runOnContext(v -> {
-        scheduled = false;
-        pushChunk();
-        schedule();
-      });
+      context.runOnContext(v -> slice());
+    }
+  }
+
+  /** Chunks for one slice of the loop's time, then a timer (after the loop's next I/O) for the rest. */
+  private void slice() {
+    long until = System.nanoTime() + SLICE_NANOS;
+    do {
+      pushChunk();
+    } while (!queue.isEmpty() && System.nanoTime() < until);
+    if (queue.isEmpty()) {
+      scheduled = false;
+    } else {
+      context.owner().setTimer(1, id -> slice());
     }
   }
 
