@@ -55,9 +55,6 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
     return participant;
   }
 
-  String userId() {
-    return principal.userId();
-  }
 
   @Override
   protected void opened() {
@@ -175,6 +172,11 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
     String userId = principal.userId();
     return grantsNow().compose(grants -> messaging.delete(userId, conversation.id(), seq,
         conversation.manageableBy(userId, grants.allows(Permission.ROOMS_MODERATE))));
+  }
+
+  @Override
+  public void broadcast(String type, String frame) {
+    write(frame);
   }
 
   @Override

@@ -98,6 +98,11 @@ final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member
     return principal.sessionId();
   }
 
+  @Override
+  public String userId() {
+    return principal.userId();
+  }
+
   /** The session ended or the node is stopping: the stream ends (the code has no place in SSE). */
   @Override
   public void close(short code, String reason) {
