@@ -6,6 +6,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.domain.Conversation;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.Permission;
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvent.Type;
 import io.switchboard.gateway.CloseCodes;
@@ -175,8 +176,10 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
   }
 
   @Override
-  public void broadcast(String type, String frame) {
-    write(frame);
+  public void broadcast(Broadcast event) {
+    if (event.chatSockets()) {
+      write(event.frame());
+    }
   }
 
   @Override

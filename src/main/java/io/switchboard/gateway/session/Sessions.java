@@ -31,7 +31,7 @@ public final class Sessions {
     String userId();
 
     /** A frame for everyone ({@link Broadcast}): written as it comes, outside any topic's order; {@code type} names it on SSE. */
-    default void broadcast(String type, String frame) {
+    default void broadcast(Broadcast event) {
     }
 
     void close(short code, String reason);
@@ -96,11 +96,11 @@ public final class Sessions {
         continue;
       }
       if (event.permission() == null) {
-        member.broadcast(event.type(), event.frame());
+        member.broadcast(event);
       } else {
         authenticator.grants(userId).onSuccess(g -> {
           if (g.allows(event.permission())) {
-            member.broadcast(event.type(), event.frame());
+            member.broadcast(event);
           }
         });
       }
