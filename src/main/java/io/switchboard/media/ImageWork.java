@@ -81,4 +81,9 @@ public final class ImageWork {
   int admitted() {
     return admission.admitted().get();
   }
+
+  /** How many pictures the node admits at once: its threads plus its queue. */
+  int capacity() {
+    return admission.capacity();
+  }
 }
