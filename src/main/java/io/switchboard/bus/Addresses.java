@@ -94,6 +94,7 @@ public final class Addresses {
   /** Stores processed media; answers its id. */
   public static final Address<MediaStore.NewMedia, String> MEDIA_CREATE = new Address<>("sb.media.create");
   public static final Address<String, MediaStore.Media> MEDIA_GET = new Address<>("sb.media.get");
+  public static final Address<String, Void> MEDIA_DELETE = new Address<>("sb.media.delete");
 
   public static final Address<SessionStore.NewSession, String> SESSION_CREATE = new Address<>("sb.sessions.create");
   /** Spends a refresh token and stores its successor; a spent token revokes its session (401). */

@@ -112,7 +112,8 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.JOB_LIST, jobs::list);
     Bus.consume(vertx, Addresses.JOB_RETRY, jobs::retry);
     Bus.consume(vertx, Addresses.JOB_QUEUE_DEPTH, v -> jobs.depth());
-    Bus.consume(vertx, Addresses.JOBS_PURGE, v -> jobs.purge());
+    MediaStore media = new MediaStore(pool);
+    Bus.consume(vertx, Addresses.JOBS_PURGE, v -> jobs.purge().compose(n -> media.sweep().map(m -> n + m)));
     RetentionStore retention = new RetentionStore(pool);
     Bus.consume(vertx, Addresses.RETENTION_PURGE, retention::purge);
     GroupStore groups = new GroupStore(pool);
@@ -124,9 +125,9 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.GROUP_DELETE, groups::delete);
     Bus.consume(vertx, Addresses.GROUP_SET_PERMISSIONS, groups::setPermissions);
     Bus.consume(vertx, Addresses.PERMISSION_LIST, v -> groups.permissions());
-    MediaStore media = new MediaStore(pool);
     Bus.consume(vertx, Addresses.MEDIA_CREATE, media::create);
     Bus.consume(vertx, Addresses.MEDIA_GET, media::get);
+    Bus.consume(vertx, Addresses.MEDIA_DELETE, media::delete);
     ConversationStore conversations = new ConversationStore(pool);
     Bus.consume(vertx, Addresses.CONVERSATION_CREATE, conversations::create);
     Bus.consume(vertx, Addresses.CONVERSATION_LOOKUP, conversations::lookup);

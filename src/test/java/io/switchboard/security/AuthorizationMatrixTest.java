@@ -243,6 +243,7 @@ class AuthorizationMatrixTest {
     rows.add(row("markRead", expect(401, 403, 200, 200, 403, 403), (c, r) -> req(json("seq", 1), "id", c.room())));
     rows.add(row("listMessages", expect(401, 403, 200, 200, 200, 200), (c, r) -> req(null, "id", c.room())));
     rows.add(row("sendMessage", expect(401, 403, 201, 201, 403, 403), (c, r) -> req(json("text", "hi"), "id", c.room())));
+    rows.add(row("sendImage", expect(401, 403, 201, 201, 403, 403), (c, r) -> req(AVATAR, "id", c.room())));
     rows.add(row("recallMessage", expect(401, 403, 200, 403, 403, 403), (c, r) -> req(null, "id", c.room(), "seq", "1")));
     rows.add(row("deleteMessage", expect(401, 403, 200, 200, 200, 200), (c, r) -> req(null, "id", c.room(), "seq", "1")));
     rows.add(variant("deleteMessage", "owners-message", expect(401, 403, 403, 200, 200, 200),

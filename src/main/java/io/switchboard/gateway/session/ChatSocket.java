@@ -82,7 +82,8 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
       }
       write(Frames.welcome(conversationId, base, online));
       greeting.greeted(hub.gateway().banner());
-      return replay.start(since, base, this::stored, Message::seq, m -> write(Frames.message(m)),
+      return replay.start(since, base, this::stored, Message::seq,
+          m -> write(hub.gateway().mediaUrls().signFrame(Frames.message(m), principal.userId())),
           () -> write(Frames.error(ErrorCodes.BAD_SINCE, "since " + since + " is beyond lastSeq " + base, null)), this::isClosed);
     });
   }
@@ -113,6 +114,8 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
           close(CloseCodes.FORBIDDEN, "no longer a participant");
         }
       }
+      // a picture's URL is signed for this socket's user
+      case MESSAGE -> write(hub.gateway().mediaUrls().signFrame(event.frame(), principal.userId()));
       default -> write(event.frame());
     }
   }
