@@ -71,9 +71,25 @@ final class ImageEncoder {
         if (last.length > maxBytes) {
           throw new IllegalStateException("a " + width + "x" + height + " JPEG is still over " + maxBytes + " bytes");
         }
-        return new Processed(last, Processed.JPEG, width, height);
+        return roomLeft(image, new Processed(last, Processed.JPEG, width, height), maxBytes);
       }
     }
+  }
+
+  /** One step back up when the size estimate overshot by much (over 15 % of the limit unused): the largest picture that fits is the goal. */
+  private static Processed roomLeft(BufferedImage image, Processed fits, int maxBytes) throws IOException {
+    if (fits.bytes().length >= maxBytes * 0.85) {
+      return fits;
+    }
+    double factor = Math.sqrt((double) maxBytes / fits.bytes().length) * 0.97;
+    int width = Math.min(image.getWidth(), (int) Math.round(fits.width() * factor));
+    int height = Math.min(image.getHeight(), (int) Math.round(fits.height() * factor));
+    if (width <= fits.width() || height <= fits.height()) {
+      return fits;
+    }
+    BufferedImage larger = Thumbnails.of(image).forceSize(width, height).imageType(BufferedImage.TYPE_INT_RGB).asBufferedImage();
+    byte[] jpeg = jpeg(larger, SMALLER_QUALITY);
+    return jpeg.length <= maxBytes ? new Processed(jpeg, Processed.JPEG, width, height) : fits;
   }
 
   static BufferedImage onWhite(BufferedImage image) {

@@ -36,16 +36,28 @@ public final class ImageProcessor {
    *     picture too large to decode
    */
   public static Processed process(Path file, Profile profile) {
-    try {
+    return guarded(() -> {
       ImageFormat format = ImageFormat.sniff(file);
       if (format == null) {
         throw unsupported();
       }
-      BufferedImage image = fit(normalize(decode(file, format, profile)), profile.maxSide());
+      BufferedImage image = fit(decode(file, format, profile), profile.maxSide());
       if (format == ImageFormat.JPEG) {
         image = ExifOrientation.apply(image, ExifOrientation.of(file));
       }
       return ImageEncoder.encode(image, profile);
+    });
+  }
+
+  /** Work on one picture, which may throw what decoders throw. */
+  interface PictureWork {
+    Processed run() throws IOException;
+  }
+
+  /** Runs {@code work}, turning what a decoder may throw on a hostile file into this picture's ApiException. */
+  static Processed guarded(PictureWork work) {
+    try {
+      return work.run();
     } catch (ApiException e) {
       throw e;
     } catch (OutOfMemoryError e) {
@@ -75,9 +87,10 @@ public final class ImageProcessor {
           throw new ApiException(413, "too_large", "file: image is " + width + "x" + height + "; at most "
               + profile.maxSourceSide() + " px a side and " + profile.maxSourcePixels() / 1_000_000 + " megapixels");
         }
-        // large pictures are decoded subsampled: still at least twice the result's side, at a fraction of the memory
+        // large pictures are decoded subsampled, to at most about twice the result's side (never below it): a
+        // 50-megapixel source is read as some 12, a fraction of the memory, and still gives a good downscale
         ImageReadParam param = reader.getDefaultReadParam();
-        int step = Math.max(1, Math.max(width, height) / (profile.maxSide() * 2));
+        int step = Math.max(1, ceilDiv(Math.max(width, height), profile.maxSide() * 2));
         if (step > 1) {
           param.setSourceSubsampling(step, step, 0, 0);
         }
@@ -88,7 +101,24 @@ public final class ImageProcessor {
     }
   }
 
-  /** As TYPE_INT_ARGB when some pixel is not fully opaque, else TYPE_INT_RGB (grey, indexed, 16-bit and CMYK-free sources alike). */
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  /**
+   * Scaled down (never up) to at most {@code maxSide} on its long side, keeping the aspect ratio, as
+   * TYPE_INT_ARGB when some pixel is not fully opaque, else TYPE_INT_RGB, whatever the source's
+   * layout (grey, indexed, 16-bit). The copy to the int layout comes first: Thumbnailator's
+   * downscale is several times faster from it than from the readers' byte layouts.
+   */
+  static BufferedImage fit(BufferedImage source, int maxSide) throws IOException {
+    BufferedImage image = normalize(source);
+    if (image.getWidth() > maxSide || image.getHeight() > maxSide) {
+      return Thumbnails.of(image).size(maxSide, maxSide).keepAspectRatio(true).imageType(image.getType()).asBufferedImage();
+    }
+    return image;
+  }
+
   private static BufferedImage normalize(BufferedImage source) {
     boolean alpha = source.getColorModel().hasAlpha() && translucent(source);
     int type = alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
@@ -117,14 +147,6 @@ public final class ImageProcessor {
       }
     }
     return false;
-  }
-
-  /** Scaled down (never up) to at most {@code maxSide} on its long side, keeping the aspect ratio. */
-  static BufferedImage fit(BufferedImage image, int maxSide) throws IOException {
-    if (image.getWidth() <= maxSide && image.getHeight() <= maxSide) {
-      return image;
-    }
-    return Thumbnails.of(image).size(maxSide, maxSide).keepAspectRatio(true).imageType(image.getType()).asBufferedImage();
   }
 
   static ApiException unsupported() {

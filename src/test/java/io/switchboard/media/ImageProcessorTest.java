@@ -195,6 +195,26 @@ class ImageProcessorTest {
   }
 
   @Test
+  void whatADecoderThrowsBecomesThisPicturesRefusal() {
+    assertThat(refusal(() -> ImageProcessor.guarded(() -> {
+      throw new OutOfMemoryError("Java heap space");
+    })).status()).isEqualTo(413);
+    assertThat(refusal(() -> ImageProcessor.guarded(() -> {
+      throw new StackOverflowError();
+    })).status()).isEqualTo(415);
+    assertThat(refusal(() -> ImageProcessor.guarded(() -> {
+      throw new ArrayIndexOutOfBoundsException(-1);
+    })).code()).isEqualTo("unsupported_media_type");
+    assertThat(refusal(() -> ImageProcessor.guarded(() -> {
+      throw new javax.imageio.IIOException("Unsupported Image Type");
+    })).status()).isEqualTo(415);
+    // not about the picture: left to propagate (a 500, logged)
+    assertThatThrownBy(() -> ImageProcessor.guarded(() -> {
+      throw new NoClassDefFoundError("com/example/Missing");
+    })).isInstanceOf(NoClassDefFoundError.class);
+  }
+
+  @Test
   void avatarsArePngsOfAtMost256Px() throws Exception {
     Processed p = process(TestImages.photoLikeJpeg(600, 400), Profile.AVATAR);
     assertThat(p.contentType()).isEqualTo("image/png");
