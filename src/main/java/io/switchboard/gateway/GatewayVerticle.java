@@ -47,6 +47,9 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long CATCH_UP_MARGIN_MS = 60_000;
   private final NodeContext node;
   private ClusterLink link;
+  private ModuleSockets modules;
+  /** How long a stopping node waits for its module sockets' offline writes. */
+  private static final long MODULES_SETTLE_MS = 5_000;
   private RedisPresence redisPresence;
 
   public GatewayVerticle(NodeContext node) {
@@ -82,7 +85,7 @@ public final class GatewayVerticle extends VerticleBase {
     } else {
       presence = new LocalPresence();
     }
-    ModuleSockets modules = new ModuleSockets(vertx, node.nodeId(), config.get(Settings.MODULE_HEARTBEAT_TIMEOUT_SECONDS),
+    modules = new ModuleSockets(vertx, node.nodeId(), config.get(Settings.MODULE_HEARTBEAT_TIMEOUT_SECONDS),
         config.get(Settings.MODULE_COMMAND_TIMEOUT_MILLIS));
     modules.start(inbox, config.get(Settings.MODULE_HEARTBEAT_FLUSH_MILLIS));
     Gateway gateway = new Gateway(vertx, node.config(), broker, presence, node.metrics(), modules);
@@ -166,6 +169,13 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // the module sockets closed with the HTTP verticles: their offline changes are written and announced first
+    Future<Void> settled = modules == null ? Future.succeededFuture()
+        : modules.settle(MODULES_SETTLE_MS).compose(v -> Future.<Void>future(p -> context.runOnContext(x -> p.complete())));
+    return settled.transform(x -> leave());
+  }
+
+  private Future<?> leave() {
     Future<Void> presence = redisPresence == null ? Future.succeededFuture() : redisPresence.stop();
     return presence.transform(x -> link == null ? Future.succeededFuture() : link.stop());
   }
