@@ -1,0 +1,203 @@
+package io.switchboard.modules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.testing.Accounts;
+import io.switchboard.testing.ChatClient;
+import io.switchboard.testing.Http;
+import io.switchboard.testing.NotificationSockets;
+import io.switchboard.testing.TcpProxy;
+import io.switchboard.testing.TestCluster;
+import io.switchboard.testing.TestNode;
+import io.switchboard.testing.TestRedis;
+import io.switchboard.testing.Wait;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §7 modules across two nodes over Redis (docs/modules.md, "Across nodes"): a second socket on
+ * the other node replaces the first, commands and deletes reach the holding node, and the modules of
+ * a node that died go offline through {@code modules.expire} while the others' stay online.
+ */
+class ModuleClusterTest {
+
+  static final int TIMEOUT_SECONDS = 2;
+  static final int FLUSH_MILLIS = 300;
+  static final int EXPIRE_SECONDS = 1;
+
+  static TestCluster cluster;
+  static TestNode a;
+  static TestNode b;
+  static String aId;
+  static String bId;
+  static String admin;
+  static Vertx vertx;
+  static WebSocketClient client;
+  static int counter;
+
+  @BeforeAll
+  static void start() {
+    aId = "mod-a-" + System.nanoTime();
+    cluster = TestCluster.start(Map.of(
+        "SWITCHBOARD_NODE_ID", aId,
+        "SWITCHBOARD_MODULE_HEARTBEAT_TIMEOUT_SECONDS", Integer.toString(TIMEOUT_SECONDS),
+        "SWITCHBOARD_MODULE_HEARTBEAT_FLUSH_MILLIS", Integer.toString(FLUSH_MILLIS),
+        "SWITCHBOARD_JOBS_POLL_MILLIS", "100"));
+    a = cluster.a();
+    b = cluster.b();
+    bId = b.settings().get("SWITCHBOARD_NODE_ID");
+    admin = Accounts.adminToken(a.http());
+    Http.Response r = a.http().patch("/api/admin/schedules/modules.expire", new JsonObject().put("intervalSeconds", EXPIRE_SECONDS), admin);
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    vertx = Vertx.vertx();
+    client = ChatClient.client(vertx);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static String name(String what) {
+    return "mc-" + what + "-" + (++counter);
+  }
+
+  static ModuleClient alive(TestNode node, String hash) {
+    return ModuleClient.open(vertx, client, node.port(), hash).heartbeatEvery(400);
+  }
+
+  static JsonObject nextModuleFrame(ChatClient socket, String hash) {
+    return socket.next(f -> "module".equals(f.getString("type")) && hash.equals(f.getString("hash")), "module " + hash);
+  }
+
+  @Test
+  void aSecondSocketOnTheOtherNodeReplacesTheFirstWith4409() {
+    String name = name("replace");
+    String hash = Modules.register(a.port(), name);
+    try (ChatClient adminOnB = NotificationSockets.open(client, b.port(), admin, null);
+        ModuleClient onA = alive(a, hash)) {
+      // the module frame of a socket opened on A reaches an admin on B
+      assertThat(nextModuleFrame(adminOnB, hash))
+          .isEqualTo(new JsonObject().put("type", "module").put("hash", hash).put("name", name).put("online", true));
+      assertThat(Modules.onlineEntry(b.port(), hash).getString("node")).isEqualTo(aId);
+
+      try (ModuleClient onB = alive(b, hash)) {
+        assertThat(onA.awaitClose().code()).isEqualTo(4409);
+        JsonObject entry = Modules.onlineEntry(a.port(), hash);
+        assertThat(entry.getBoolean("online")).isTrue();
+        assertThat(entry.getString("node")).isEqualTo(bId);
+        assertThat(Modules.onlineEntry(b.port(), hash).getString("node")).isEqualTo(bId);
+        // the replacement keeps working: its heartbeats are confirmed, and it stays online past the timeout
+        int confirms = onB.confirms();
+        Wait.until(Duration.ofSeconds(TIMEOUT_SECONDS * 2L + 1), "confirms past the timeout", () -> onB.confirms() >= confirms + 8);
+        assertThat(onB.isClosed()).isFalse();
+        assertThat(Modules.onlineEntry(a.port(), hash).getString("node")).isEqualTo(bId);
+      }
+      // no offline/online was announced for the replacement: the next frame of this module is the final offline
+      assertThat(nextModuleFrame(adminOnB, hash))
+          .isEqualTo(new JsonObject().put("type", "module").put("hash", hash).put("name", name).put("online", false));
+      Modules.awaitOffline(a.port(), hash, Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void aCommandSentThroughOneNodeReachesTheModuleOnTheOther() {
+    String hash = Modules.register(a.port(), name("cmd"));
+    try (ModuleClient onA = alive(a, hash)) {
+      String holder = Modules.onlineEntry(b.port(), hash).getString("node");
+      assertThat(holder).isEqualTo(aId);
+      JsonObject payload = new JsonObject().put("run", "now");
+      Http.Response r = b.http().post("/api/modules/" + hash + "/commands", new JsonObject().put("payload", payload), admin);
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+      assertThat(r.json().getString("node")).isEqualTo(holder);
+      assertThat(r.json().getString("deliveredAt")).isNotBlank();
+      JsonObject frame = new JsonObject(onA.next(5000));
+      assertThat(frame.getString("type")).isEqualTo("command");
+      assertThat(frame.getValue("id")).isEqualTo(r.json().getValue("id"));
+      assertThat(frame.getJsonObject("payload")).isEqualTo(payload);
+    }
+    Modules.awaitOffline(b.port(), hash, Duration.ofSeconds(10));
+    Http.Response offline = b.http().post("/api/modules/" + hash + "/commands", new JsonObject().put("payload", 1), admin);
+    assertThat(offline.status()).as(offline.toString()).isEqualTo(404);
+    assertThat(offline.errorCode()).isEqualTo("not_found");
+  }
+
+  @Test
+  void aDeleteThroughOneNodeClosesTheSocketOnTheOtherWith4404() {
+    String hash = Modules.register(a.port(), name("delete"));
+    try (ModuleClient onB = alive(b, hash)) {
+      Http.Response r = a.http().delete("/api/modules/" + hash, admin);
+      assertThat(r.status()).as(r.toString()).isEqualTo(204);
+      assertThat(onB.awaitClose().code()).isEqualTo(4404);
+    }
+    Modules.assertEnvelope(Modules.get(b.port(), "/module/online?hash=" + hash), Modules.UNKNOWN);
+  }
+
+  /**
+   * TestNode has only a graceful stop, so the dying node is made to die for the cluster first: it runs
+   * behind TCP proxies of its own to Postgres and Redis, which are cut before it stops. Whatever it
+   * does on its way out (setting its modules offline, announcing it) reaches no one; only the
+   * {@code modules.expire} schedule of the survivors can set its module offline.
+   */
+  @Test
+  void theModulesOfADeadNodeGoOfflineThroughExpiryWhileTheOthersStayOnline() throws Exception {
+    String pgUrl = a.settings().get("SWITCHBOARD_PG_URL");
+    URI pg = URI.create(pgUrl);
+    String pgTarget = "postgresql://" + pg.getHost() + ":" + (pg.getPort() < 0 ? 5432 : pg.getPort());
+    String deadName = name("dies");
+    String deadHash = Modules.register(a.port(), deadName);
+    String survivorHash = Modules.register(a.port(), name("survives"));
+    try (TcpProxy ownPg = new TcpProxy(pgTarget); TcpProxy ownRedis = new TcpProxy(TestRedis.url())) {
+      String proxiedPg = "postgresql://" + (pg.getRawUserInfo() == null ? "" : pg.getRawUserInfo() + "@") + "127.0.0.1:"
+          + URI.create(ownPg.url()).getPort() + pg.getRawPath();
+      TestNode c = TestNode.startPeer(a, Map.of("SWITCHBOARD_PG_URL", proxiedPg, "SWITCHBOARD_REDIS_URL", ownRedis.url()));
+      boolean stopped = false;
+      try (ModuleClient survivor = alive(a, survivorHash)) {
+        Wait.until(Duration.ofSeconds(20), "node C ready", () -> c.http().get("/health/ready").status() == 200);
+        String cId = c.settings().get("SWITCHBOARD_NODE_ID");
+        ModuleClient doomed = alive(c, deadHash);
+        assertThat(Modules.onlineEntry(a.port(), deadHash).getString("node")).isEqualTo(cId);
+        // lastHeartbeat written by C at least once
+        Wait.until(Duration.ofSeconds(5), "a heartbeat of the doomed module confirmed", () -> doomed.confirms() >= 2);
+
+        ownPg.cut();
+        ownRedis.cut();
+        long died = System.nanoTime();
+        c.close();
+        stopped = true;
+        doomed.awaitClose();
+
+        // expiry: timeout + flush + expire interval, with room for the job poll and a slow machine
+        Duration bound = Duration.ofMillis(TIMEOUT_SECONDS * 1000L + FLUSH_MILLIS + EXPIRE_SECONDS * 1000L + 4000);
+        Modules.awaitOffline(a.port(), deadHash, bound);
+        assertThat(Modules.isOnline(b.port(), deadHash)).isFalse();
+        assertThat(Modules.managed(b.http(), admin, deadName).getBoolean("online")).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - died)).isLessThan(bound.plusSeconds(1));
+
+        // the survivor on A was never touched: still online, held by A, its heartbeats still confirmed
+        int confirms = survivor.confirms();
+        Wait.until(Duration.ofSeconds(5), "survivor's heartbeats confirmed", () -> survivor.confirms() >= confirms + 3);
+        assertThat(survivor.isClosed()).isFalse();
+        JsonObject entry = Modules.onlineEntry(b.port(), survivorHash);
+        assertThat(entry.getString("node")).isEqualTo(aId);
+      } finally {
+        if (!stopped) {
+          c.close();
+        }
+      }
+    }
+  }
+}
