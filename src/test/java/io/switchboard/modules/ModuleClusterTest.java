@@ -32,6 +32,7 @@ class ModuleClusterTest {
   static final int TIMEOUT_SECONDS = 2;
   static final int FLUSH_MILLIS = 300;
   static final int EXPIRE_SECONDS = 1;
+  static final int COMMAND_TIMEOUT_MILLIS = 1500;
 
   static TestCluster cluster;
   static TestNode a;
@@ -50,6 +51,7 @@ class ModuleClusterTest {
         "SWITCHBOARD_NODE_ID", aId,
         "SWITCHBOARD_MODULE_HEARTBEAT_TIMEOUT_SECONDS", Integer.toString(TIMEOUT_SECONDS),
         "SWITCHBOARD_MODULE_HEARTBEAT_FLUSH_MILLIS", Integer.toString(FLUSH_MILLIS),
+        "SWITCHBOARD_MODULE_COMMAND_TIMEOUT_MILLIS", Integer.toString(COMMAND_TIMEOUT_MILLIS),
         "SWITCHBOARD_JOBS_POLL_MILLIS", "100"));
     a = cluster.a();
     b = cluster.b();
@@ -135,6 +137,52 @@ class ModuleClusterTest {
     assertThat(offline.errorCode()).isEqualTo("not_found");
   }
 
+  /**
+   * Module frames go to who holds modules.view at that moment: a member granted it through a group
+   * gets them on B; once the group loses it (changed through A), the member's socket on B gets none.
+   */
+  @Test
+  void moduleFramesFollowTheViewPermissionAsItIsNowOnEveryNode() {
+    Http onA = a.http();
+    Accounts.Account viewer = Accounts.signUp(onA, name("viewer"));
+    String groupName = name("viewers");
+    Http.Response g = onA.post("/api/admin/groups", new JsonObject().put("name", groupName)
+        .put("permissions", new io.vertx.core.json.JsonArray().add("modules.view")), admin);
+    assertThat(g.status()).as(g.toString()).isEqualTo(201);
+    String groupId = g.json().getString("id");
+    Http.Response set = onA.put("/api/admin/users/" + viewer.id() + "/groups",
+        new JsonObject().put("groups", new io.vertx.core.json.JsonArray().add("member").add(groupName)), admin);
+    assertThat(set.status()).as(set.toString()).isEqualTo(200);
+    Wait.until(Duration.ofSeconds(10), "modules.view honoured on B", () -> b.http().get("/api/modules", viewer.token()).status() == 200);
+
+    String seenName = name("seen");
+    String seen = Modules.register(a.port(), seenName);
+    String unseen = Modules.register(a.port(), name("unseen"));
+    try (ChatClient viewerOnB = NotificationSockets.open(client, b.port(), viewer.token(), null);
+        ChatClient adminOnB = NotificationSockets.open(client, b.port(), admin, null)) {
+      try (ModuleClient m = alive(a, seen)) {
+        assertThat(nextModuleFrame(viewerOnB, seen))
+            .isEqualTo(new JsonObject().put("type", "module").put("hash", seen).put("name", seenName).put("online", true));
+      }
+      assertThat(nextModuleFrame(viewerOnB, seen).getBoolean("online")).isFalse();
+
+      Http.Response revoked = onA.put("/api/admin/groups/" + groupId + "/permissions",
+          new JsonObject().put("permissions", new io.vertx.core.json.JsonArray()), admin);
+      assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+      Wait.until(Duration.ofSeconds(10), "the revocation honoured on B", () -> b.http().get("/api/modules", viewer.token()).status() == 403);
+
+      try (ModuleClient m = alive(a, unseen)) {
+        assertThat(nextModuleFrame(adminOnB, unseen).getBoolean("online")).isTrue();
+      }
+      assertThat(nextModuleFrame(adminOnB, unseen).getBoolean("online")).isFalse();
+      // the viewer's socket is live, and no module frame came before this notification
+      NotificationSockets.send(onA, admin, NotificationSockets.toUsers(viewer.id()), "after the revocation");
+      JsonObject first = viewerOnB.next(f -> "module".equals(f.getString("type")) || "notification".equals(f.getString("type")),
+          "module or notification");
+      assertThat(first.getString("type")).as(first.encode()).isEqualTo("notification");
+    }
+  }
+
   @Test
   void aDeleteThroughOneNodeClosesTheSocketOnTheOtherWith4404() {
     String hash = Modules.register(a.port(), name("delete"));
@@ -173,8 +221,15 @@ class ModuleClusterTest {
         // lastHeartbeat written by C at least once
         Wait.until(Duration.ofSeconds(5), "a heartbeat of the doomed module confirmed", () -> doomed.confirms() >= 2);
 
-        ownPg.cut();
+        // C no longer hears its inbox: a command for its module is not confirmed, 504 after the command timeout
         ownRedis.cut();
+        long asked = System.nanoTime();
+        Http.Response unconfirmed = a.http().post("/api/modules/" + deadHash + "/commands", new JsonObject().put("payload", "ping"), admin);
+        assertThat(unconfirmed.status()).as(unconfirmed.toString()).isEqualTo(504);
+        assertThat(unconfirmed.errorCode()).isEqualTo("module_timeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(Duration.ofMillis(COMMAND_TIMEOUT_MILLIS - 100));
+
+        ownPg.cut();
         long died = System.nanoTime();
         c.close();
         stopped = true;

@@ -47,6 +47,8 @@ class ModuleProtocolTest {
   static WebSocketClient client;
   static HttpClient streams;
   static int counter;
+  /** A second node: registration key set, and a frame budget of 5 with next to no refill. */
+  static TestNode strict;
 
   @BeforeAll
   static void start() {
@@ -60,12 +62,17 @@ class ModuleProtocolTest {
     vertx = Vertx.vertx();
     client = ChatClient.client(vertx);
     streams = EventStream.client(vertx);
+    strict = TestNode.start(Map.of("SWITCHBOARD_MODULE_REGISTRATION_KEY", "the-right-key-42",
+        "SWITCHBOARD_WS_FRAME_BURST", "5", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "0.01"));
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (vertx != null) {
       vertx.close().await(10, TimeUnit.SECONDS);
+    }
+    if (strict != null) {
+      strict.close();
     }
     if (node != null) {
       node.close();
@@ -191,7 +198,8 @@ class ModuleProtocolTest {
 
   @Test
   void withARegistrationKeyOnlyTheRightKeyRegisters() {
-    try (TestNode keyed = TestNode.start(Map.of("SWITCHBOARD_MODULE_REGISTRATION_KEY", "the-right-key-42"))) {
+    {
+      TestNode keyed = strict;
       String name = name("keyed");
       assertEnvelope(Modules.get(keyed.port(), "/module/register" + query(fields("name", name, "key", "the-wrong-key"))),
           badRequest("registration key is wrong"));
@@ -228,7 +236,56 @@ class ModuleProtocolTest {
     }
   }
 
+  /**
+   * Lengths count characters, as the old platform (Python) did, not UTF-16 units: 255 characters
+   * outside the BMP are 510 Java chars and still fit.
+   */
+  @Test
+  void fieldLengthsCountCharactersNotUtf16Units() {
+    String emoji = "\uD83D\uDE00";
+    String fits = name("emoji") + emoji.repeat(200);
+    Modules.Raw r = Modules.get(port, "/module/register" + query(fields("name", fits)));
+    assertThat(r.text()).as("a name of %d characters (%d UTF-16 units)", fits.codePointCount(0, fits.length()), fits.length())
+        .startsWith(Modules.SUCCESS_HEAD);
+    assertEnvelope(Modules.get(port, "/module/register" + query(fields("name", emoji.repeat(256)))),
+        badRequest("name is longer than 255 characters"));
+  }
+
+  /** Comments are not JSON (the old platform's parser refused them), whatever Jackson may allow. */
+  @Test
+  void aDataRequirementWithCommentsIsNotValidJson() {
+    assertEnvelope(Modules.get(port, "/module/register" + query(fields("name", name("comment"), "dataRequirement", "{\"a\":1} // note"))),
+        badRequest("dataRequirement must be valid JSON"));
+    assertEnvelope(Modules.get(port, "/module/register" + query(fields("name", name("comment"), "dataRequirement", "{/* x */\"a\":1}"))),
+        badRequest("dataRequirement must be valid JSON"));
+    assertEnvelope(Modules.get(port, "/module/register" + query(fields("name", name("trailing"), "dataRequirement", "{\"a\":1}{"))),
+        badRequest("dataRequirement must be valid JSON"));
+  }
+
   // ---- the socket ----------------------------------------------------------------------------
+
+  /** Frames past the budget (burst 5) are dropped unanswered; 20 of them close the socket with 1008. */
+  @Test
+  void framesPastTheBudgetAreDroppedAndAFloodIsClosedWith1008() throws Exception {
+    String hash = Modules.hashOf(Modules.get(strict.port(), "/module/register" + query(fields("name", name("budget"), "key", "the-right-key-42"))));
+    try (ModuleClient m = ModuleClient.open(vertx, client, strict.port(), hash)) {
+      for (int i = 0; i < 8; i++) {
+        m.send("heartbeat");
+      }
+      for (int i = 0; i < 5; i++) {
+        assertThat(m.next(5000)).isEqualTo("heartbeat confirm");
+      }
+      // the three past the budget are not answered (no error frame either): nothing within half a second
+      Thread.sleep(500);
+      assertThat(m.received()).hasSize(5);
+      assertThat(m.isClosed()).isFalse();
+      for (int i = 0; i < 30; i++) {
+        m.send("heartbeat");
+      }
+      assertThat(m.awaitClose().code()).isEqualTo(1008);
+      assertThat(m.received()).containsOnly("heartbeat confirm").hasSize(5);
+    }
+  }
 
   @Test
   void anUnknownOrMissingHashIsRefusedWith404BeforeTheUpgrade() {
@@ -295,6 +352,7 @@ class ModuleProtocolTest {
   void heartbeatsKeepAModuleOnlinePastTheTimeout() throws Exception {
     String hash = Modules.register(port, name("kept"));
     try (ModuleClient m = alive(hash)) {
+      Instant firstSeen = Instant.parse(Modules.onlineEntry(port, hash).getString("lastHeartbeat"));
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_SECONDS * 1000L * 2 + 500);
       int confirmsBefore = m.confirms();
       // the socket outlives twice the timeout; checked every 250 ms
@@ -307,6 +365,7 @@ class ModuleProtocolTest {
       // lastHeartbeat is written at most a flush interval late (300 ms), so it is recent
       Instant last = Instant.parse(Modules.onlineEntry(port, hash).getString("lastHeartbeat"));
       assertThat(last).isAfter(Instant.now().minusSeconds(TIMEOUT_SECONDS));
+      assertThat(last).as("lastHeartbeat moves with the heartbeats").isAfter(firstSeen.plusSeconds(TIMEOUT_SECONDS));
     }
   }
 
@@ -449,13 +508,19 @@ class ModuleProtocolTest {
     String name = name("framed");
     String hash = Modules.register(port, name);
     try (ChatClient adminSocket = NotificationSockets.open(client, port, admin, null);
+        ChatClient adminLegacy = ChatClient.open(client, NotificationSockets.at(port, "/ws/" + admin + "/"));
         ChatClient memberSocket = NotificationSockets.open(client, port, member.token(), null)) {
+      // the old path has no welcome: a ping answered says it is live
+      adminLegacy.send(new JsonObject().put("type", "ping"));
+      adminLegacy.next("pong");
       try (ModuleClient m = alive(hash)) {
         JsonObject on = nextModuleFrame(adminSocket, hash);
         assertThat(on).isEqualTo(moduleFrame(hash, name, true));
         assertThat(on.fieldNames()).containsExactly("type", "hash", "name", "online");
+        assertThat(nextModuleFrame(adminLegacy, hash)).isEqualTo(moduleFrame(hash, name, true));
       }
       assertThat(nextModuleFrame(adminSocket, hash)).isEqualTo(moduleFrame(hash, name, false));
+      assertThat(nextModuleFrame(adminLegacy, hash)).isEqualTo(moduleFrame(hash, name, false));
       // the member's socket is live: a notification sent after both changes arrives, and no module frame before it
       NotificationSockets.send(http, admin, NotificationSockets.toUsers(member.id()), "after the modules");
       JsonObject first = memberSocket.next(f -> "module".equals(f.getString("type")) || "notification".equals(f.getString("type")),
