@@ -96,6 +96,18 @@ class ModuleAlertsTest {
       // going offline is a change of its own (coalescing off): one more alert, online false
       Wait.until(Duration.ofSeconds(15), "the offline alert", () -> target.posts().size() >= 3);
       assertAlert(target.posts().get(2).json(), hash, name, false);
+
+      // deleting an online module is a change too
+      String deleted = "ma-deleted";
+      String deletedHash = Modules.register(node.port(), deleted);
+      try (ModuleClient m = ModuleClient.open(vertx, client, node.port(), deletedHash).heartbeatEvery(500)) {
+        Wait.until(Duration.ofSeconds(15), "the deleted module's online alert", () -> target.posts().size() >= 4);
+        assertAlert(target.posts().get(3).json(), deletedHash, deleted, true);
+        assertThat(http.delete("/api/modules/" + deletedHash, admin).status()).isEqualTo(204);
+        assertThat(m.awaitClose().code()).isEqualTo(4404);
+      }
+      Wait.until(Duration.ofSeconds(15), "the deleted module's offline alert", () -> target.posts().size() >= 5);
+      assertAlert(target.posts().get(4).json(), deletedHash, deleted, false);
     }
   }
 

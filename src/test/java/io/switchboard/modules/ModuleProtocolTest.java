@@ -164,6 +164,15 @@ class ModuleProtocolTest {
   }
 
   @Test
+  void withoutAConfiguredKeyAGivenKeyIsIgnoredAndACharsetInTheContentTypeIsFine() {
+    String name = name("nokey");
+    String hash = Modules.hashOf(Modules.get(port, "/module/register" + query(fields("name", name, "key", "whatever"))));
+    Modules.Raw r = Modules.send(port, "POST", "/module/register", "application/json; charset=utf-8",
+        new JsonObject().put("name", name).put("key", "whatever").encode());
+    assertThat(Modules.hashOf(r)).isEqualTo(hash);
+  }
+
+  @Test
   void badRegistrationsAnswerThe4000EnvelopeByteForByte() {
     assertEnvelope(Modules.get(port, "/module/register" + query(fields("description", "no name"))), badRequest("name is required"));
     assertEnvelope(Modules.get(port, "/module/register"), badRequest("name is required"));
@@ -400,6 +409,12 @@ class ModuleProtocolTest {
       // q matches the description too, case-insensitively
       Http.Response byDescription = http.get("/api/modules?q=weather%20forecast", admin);
       assertThat(byDescription.items().stream().map(o -> ((JsonObject) o).getString("hash")).toList()).contains(hOn).doesNotContain(hOff);
+      // % and _ in q are characters, not patterns
+      Http.Response percent = http.get("/api/modules?q=" + prefix + "%25", admin);
+      assertThat(percent.status()).as(percent.toString()).isEqualTo(200);
+      assertThat(percent.items()).isEmpty();
+      Http.Response underscore = http.get("/api/modules?q=" + prefix + "_lpha", admin);
+      assertThat(underscore.items()).isEmpty();
       Http.Response byNameUpper = http.get("/api/modules?q=" + prefix.toUpperCase() + "BETA", admin);
       assertThat(byNameUpper.items().stream().map(o -> ((JsonObject) o).getString("hash")).toList()).containsExactly(hOff);
 
@@ -552,9 +567,12 @@ class ModuleProtocolTest {
   void anAdminsEventStreamGetsModuleEventsWithoutId() {
     String name = name("sse");
     String hash = Modules.register(port, name);
-    try (EventStream stream = EventStream.open(streams, port, "/api/notifications/stream?token=" + admin, Map.of())) {
+    Accounts.Account member = Accounts.signUp(http, name("sse-member"));
+    try (EventStream stream = EventStream.open(streams, port, "/api/notifications/stream?token=" + admin, Map.of());
+        EventStream memberStream = EventStream.open(streams, port, "/api/notifications/stream?token=" + member.token(), Map.of())) {
       assertThat(stream.status()).isEqualTo(200);
       assertThat(stream.nextAny().fields().get("")).as("live comment").startsWith("live");
+      assertThat(memberStream.nextAny().fields().get("")).as("live comment").startsWith("live");
       try (ModuleClient m = alive(hash)) {
         EventStream.Event e = nextModuleEvent(stream, hash);
         assertThat(e.fields().get("event")).isEqualTo("module");
@@ -563,6 +581,10 @@ class ModuleProtocolTest {
       }
       EventStream.Event off = nextModuleEvent(stream, hash);
       assertThat(new JsonObject(off.data())).isEqualTo(moduleFrame(hash, name, false));
+      // the member's stream: the notification sent after both changes is its first event
+      NotificationSockets.send(http, admin, NotificationSockets.toUsers(member.id()), "sse after the modules");
+      EventStream.Event first = memberStream.next();
+      assertThat(first.fields().get("event")).as(first.fields().toString()).isEqualTo("notification");
     }
   }
 

@@ -63,6 +63,15 @@ final class Modules {
         .POST(HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8))));
   }
 
+  static Raw send(int port, String method, String path, String contentType, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(port, path)).method(method,
+        HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8)));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return send(port, b);
+  }
+
   private static URI uri(int port, String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + port + pathAndQuery);
   }
