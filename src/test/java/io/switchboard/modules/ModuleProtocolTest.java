@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.ChatClient;
+import io.switchboard.testing.Conversations;
 import io.switchboard.testing.EventStream;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.NotificationSockets;
@@ -547,6 +548,29 @@ class ModuleProtocolTest {
           "module or notification");
       assertThat(first.getString("type")).as(first.encode()).isEqualTo("notification");
       assertThat(first.getJsonObject("notification").getString("title")).isEqualTo("after the modules");
+    }
+  }
+
+  /** Module frames are for notification sockets and streams: an admin's conversation socket gets none. */
+  @Test
+  void anAdminsConversationSocketGetsNoModuleFrames() {
+    Accounts.Account adminAccount = Accounts.account(http, Accounts.ADMIN, Accounts.ADMIN_PASSWORD);
+    Accounts.Account other = Accounts.signUp(http, name("chat-peer"));
+    String conversation = Conversations.group(http, adminAccount, other);
+    String name = name("not-in-chat");
+    String hash = Modules.register(port, name);
+    try (ChatClient chat = ChatClient.connect(client, port, conversation, adminAccount.token(), null);
+        ChatClient adminSocket = NotificationSockets.open(client, port, admin, null)) {
+      chat.next("welcome");
+      try (ModuleClient m = alive(hash)) {
+        assertThat(nextModuleFrame(adminSocket, hash).getBoolean("online")).isTrue();
+      }
+      assertThat(nextModuleFrame(adminSocket, hash).getBoolean("online")).isFalse();
+      Http.Response sent = http.post("/api/conversations/" + conversation + "/messages", new JsonObject().put("text", "after"),
+          adminAccount.token());
+      assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+      JsonObject first = chat.next(f -> "module".equals(f.getString("type")) || "message".equals(f.getString("type")), "module or message");
+      assertThat(first.getString("type")).as(first.encode()).isEqualTo("message");
     }
   }
 
