@@ -272,7 +272,7 @@ class ModuleClusterTest {
           + URI.create(ownPg.url()).getPort() + pg.getRawPath();
       TestNode c = TestNode.startPeer(a, Map.of("SWITCHBOARD_PG_URL", proxiedPg, "SWITCHBOARD_REDIS_URL", ownRedis.url()));
       boolean stopped = false;
-      try (ModuleClient survivor = alive(a, survivorHash)) {
+      try (ModuleClient survivor = alive(a, survivorHash); ChatClient adminOnB = NotificationSockets.open(client, b.port(), admin, null)) {
         Wait.until(Duration.ofSeconds(20), "node C ready", () -> c.http().get("/health/ready").status() == 200);
         String cId = c.settings().get("SWITCHBOARD_NODE_ID");
         ModuleClient doomed = alive(c, deadHash);
@@ -302,6 +302,10 @@ class ModuleClusterTest {
         Duration bound = Duration.ofMillis(TIMEOUT_SECONDS * 1000L + FLUSH_MILLIS + EXPIRE_SECONDS * 1000L + 4000);
         Modules.awaitOffline(a.port(), deadHash, bound.plusSeconds(5));
         assertThat(Modules.isOnline(b.port(), deadHash)).isFalse();
+        // the expiry is a change like any other: announced on every node (online first, from C while it lived)
+        assertThat(nextModuleFrame(adminOnB, deadHash).getBoolean("online")).isTrue();
+        assertThat(nextModuleFrame(adminOnB, deadHash))
+            .isEqualTo(new JsonObject().put("type", "module").put("hash", deadHash).put("name", deadName).put("online", false));
         assertThat(Modules.managed(b.http(), admin, deadName).getBoolean("online")).isFalse();
         assertThat(Duration.ofNanos(System.nanoTime() - died)).as("offline within timeout + flush + expire interval (+ slack)").isLessThan(bound);
 

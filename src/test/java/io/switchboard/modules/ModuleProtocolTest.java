@@ -352,17 +352,21 @@ class ModuleProtocolTest {
 
   @Test
   void aSilentModuleIsClosedWith4408AndGoesOffline() {
-    String hash = Modules.register(port, name("silent"));
+    String name = name("silent");
+    String hash = Modules.register(port, name);
     long opened = System.nanoTime();
-    try (ModuleClient m = ModuleClient.open(vertx, client, port, hash)) {
+    try (ChatClient adminSocket = NotificationSockets.open(client, port, admin, null);
+        ModuleClient m = ModuleClient.open(vertx, client, port, hash)) {
       m.send("heartbeat");
       assertThat(m.next(5000)).isEqualTo("heartbeat confirm");
       ModuleClient.Close close = m.awaitClose(TIMEOUT_SECONDS * 1000L + 8000);
       assertThat(close.code()).isEqualTo(4408);
       assertThat(Duration.ofNanos(System.nanoTime() - opened)).as("not closed before the timeout")
           .isGreaterThanOrEqualTo(Duration.ofMillis(TIMEOUT_SECONDS * 1000L - 200));
+      Modules.awaitOffline(port, hash, OFFLINE_WITHIN);
+      assertThat(nextModuleFrame(adminSocket, hash)).isEqualTo(moduleFrame(hash, name, true));
+      assertThat(nextModuleFrame(adminSocket, hash)).isEqualTo(moduleFrame(hash, name, false));
     }
-    Modules.awaitOffline(port, hash, OFFLINE_WITHIN);
   }
 
   @Test
