@@ -180,6 +180,20 @@ class ModuleProtocolTest {
     assertThat(Modules.hashOf(r)).isEqualTo(hash);
   }
 
+  /** Whatever goes wrong before the handler (a body over the HTTP limit, another content type), the answer is an envelope. */
+  @Test
+  void requestsRefusedBeforeTheHandlerStillGetTheEnvelopeWithHttp200() {
+    String huge = new JsonObject().put("name", name("huge")).put("description", "x".repeat(70_000)).encode();
+    Modules.Raw tooBig = Modules.post(port, "/module/register", huge);
+    assertThat(tooBig.status()).as(tooBig.toString()).isEqualTo(200);
+    assertThat(tooBig.text()).as(tooBig.toString()).startsWith("{\"code\":\"4000\",\"message\":\"").endsWith("\",\"result\":null}");
+    for (String type : new String[] {"text/plain", null}) {
+      Modules.Raw other = Modules.send(port, "POST", "/module/register", type, new JsonObject().put("name", name("ctype")).encode());
+      assertThat(other.status()).as(type + ": " + other).isEqualTo(200);
+      assertThat(other.text()).as(type + ": " + other).matches("^\\{\"code\":\"(2000|4000)\",\"message\":\"[^\"]*\",\"result\":.*\\}$");
+    }
+  }
+
   @Test
   void badRegistrationsAnswerThe4000EnvelopeByteForByte() {
     assertEnvelope(Modules.get(port, "/module/register" + query(fields("description", "no name"))), badRequest("name is required"));
