@@ -198,12 +198,18 @@ class ModuleClusterTest {
   /** Two sockets of one module opened at the same moment on A and B: one replaces the other, and the survivor holds it. */
   @Test
   void simultaneousSocketsOnBothNodesLeaveExactlyOneHolder() throws Exception {
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 4; round++) {
       String hash = Modules.register(a.port(), name("race"));
       CompletableFuture<ModuleClient> onA = CompletableFuture.supplyAsync(() -> alive(a, hash));
       CompletableFuture<ModuleClient> onB = CompletableFuture.supplyAsync(() -> alive(b, hash));
       try (ModuleClient ma = onA.get(30, TimeUnit.SECONDS); ModuleClient mb = onB.get(30, TimeUnit.SECONDS)) {
-        Wait.until(Duration.ofSeconds(10), "one of the two replaced", () -> ma.isClosed() || mb.isClosed());
+        try {
+          Wait.until(Duration.ofSeconds(10), "one of the two replaced", () -> ma.isClosed() || mb.isClosed());
+        } catch (AssertionError e) {
+          throw new AssertionError("round " + round + ": both sockets still open after 10 s (expected one closed with 4409); "
+              + "the module's row names node " + Modules.onlineEntry(a.port(), hash).getString("node") + " (A = " + aId + ", B = " + bId
+              + "); confirms on A " + ma.confirms() + ", on B " + mb.confirms(), e);
+        }
         ModuleClient loser = ma.isClosed() ? ma : mb;
         ModuleClient winner = loser == ma ? mb : ma;
         String winnerNode = winner == ma ? aId : bId;
@@ -229,10 +235,15 @@ class ModuleClusterTest {
     try {
       String name = name("graceful");
       String hash = Modules.register(a.port(), name);
+      String keeperHash = Modules.register(a.port(), name("keeper"));
+      ModuleClient keeper = alive(a, keeperHash);
       TestNode c = TestNode.startPeer(a, Map.of());
       boolean stopped = false;
-      try (ChatClient adminOnA = NotificationSockets.open(client, a.port(), admin, null)) {
+      try (keeper; ChatClient adminOnA = NotificationSockets.open(client, a.port(), admin, null)) {
         Wait.until(Duration.ofSeconds(20), "node C ready", () -> c.http().get("/health/ready").status() == 200);
+        // a node starting sets nothing offline: A's module is untouched
+        assertThat(keeper.isClosed()).isFalse();
+        assertThat(Modules.onlineEntry(c.port(), keeperHash).getString("node")).isEqualTo(aId);
         ModuleClient m = alive(c, hash);
         assertThat(nextModuleFrame(adminOnA, hash).getBoolean("online")).isTrue();
         c.close();
