@@ -40,6 +40,7 @@ public final class Gateway {
   private final int frameBurst;
   private final double framesPerSecond;
   private final ModuleSockets modules;
+  private volatile String banner;
 
   public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence, MeterRegistry meters,
       ModuleSockets modules) {
@@ -62,6 +63,15 @@ public final class Gateway {
 
   public ClusterBroker broker() {
     return broker;
+  }
+
+  /** The frame of the current global banner (SPEC §4), for sockets that open later; null when there is none. */
+  public String banner() {
+    return banner;
+  }
+
+  public void banner(String frame) {
+    this.banner = frame;
   }
 
   /** The module sockets this node holds (SPEC §7). */

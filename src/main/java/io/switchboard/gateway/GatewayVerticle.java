@@ -37,6 +37,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long PURGE_EVERY_MS = 60_000;
   /** Who sees module changes on their notification sockets (SPEC §7). */
   static final String MODULES_VIEW = "modules.view";
+  /** The broadcast type of the global banner (SPEC §4). */
+  public static final String BANNER = "banner";
   /**
    * How far before the link was found down revocations are read back: events published while the
    * connection was already failing but not yet found lost, and clock differences between the nodes
@@ -85,6 +87,14 @@ public final class GatewayVerticle extends VerticleBase {
     modules.start(inbox, config.get(Settings.MODULE_HEARTBEAT_FLUSH_MILLIS));
     Gateway gateway = new Gateway(vertx, node.config(), broker, presence, node.metrics(), modules);
     node.attachGateway(gateway);
+    // frames for everyone, from any verticle of the node, go to every node; the banner's is remembered for later sockets
+    Bus.subscribe(vertx, Addresses.BROADCAST, broker::broadcast);
+    Bus.subscribe(vertx, Addresses.LOCAL_BROADCAST, b -> {
+      if (BANNER.equals(b.type())) {
+        // a cleared banner's frame has no text: later sockets get nothing
+        gateway.banner(new io.vertx.core.json.JsonObject(b.frame()).getValue("text") == null ? null : b.frame());
+      }
+    });
     // a module's change, wherever it was written, reaches the notification sockets of every node
     Bus.subscribe(vertx, Addresses.MODULE_CHANGED, c -> broker.broadcast(
         new Broadcast("module", Frames.module(c.hash(), c.name(), c.online()), MODULES_VIEW, false)));
@@ -103,6 +113,8 @@ public final class GatewayVerticle extends VerticleBase {
       // permission changes published meanwhile are lost: nothing cached before now is trusted
       node.permissions().invalidate(null);
       Bus.publish(vertx, Addresses.LINK_RESTORED, new LinkRestored(downSince, now));
+      // a banner changed while the link was down did not reach this node
+      loadBanner(gateway);
       if (redisPresence != null) {
         redisPresence.reregister();
       }
@@ -123,7 +135,15 @@ public final class GatewayVerticle extends VerticleBase {
     // A node that cannot reach Redis at start still serves its own sockets and keeps trying.
     link.start().onFailure(e -> { });
     return Bus.request(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, (Void) null)
-        .onSuccess(list -> list.forEach(node.revocations()::revoke));
+        .onSuccess(list -> list.forEach(node.revocations()::revoke))
+        .compose(v -> loadBanner(gateway));
+  }
+
+  private Future<Void> loadBanner(Gateway gateway) {
+    return Bus.request(vertx, Addresses.BANNER_GET, (Void) null)
+        .onSuccess(b -> gateway.banner(b.map(Frames::banner).orElse(null)))
+        .onFailure(e -> log.atWarn().setCause(e).log("cannot read the banner"))
+        .mapEmpty();
   }
 
   /**

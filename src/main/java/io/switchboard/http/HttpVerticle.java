@@ -22,6 +22,8 @@ import io.switchboard.http.api.MessagesApi;
 import io.switchboard.http.api.NotificationsApi;
 import io.switchboard.http.api.ModuleRegistrationApi;
 import io.switchboard.http.api.ModulesApi;
+import io.switchboard.http.api.BannerApi;
+import io.switchboard.media.ImageWork;
 import io.switchboard.gateway.session.ModuleUpgrade;
 import io.switchboard.auth.TokenService;
 import io.switchboard.config.Settings;
@@ -133,11 +135,12 @@ public final class HttpVerticle extends VerticleBase {
     var config = node.config();
     PasswordHasher hasher = new PasswordHasher(vertx, node);
     LoginThrottle throttle = new LoginThrottle(vertx, config);
+    ImageWork images = new ImageWork(vertx, config);
     return List.of(
         new OpsApi(vertx, node),
         new AuthApi(vertx, authenticator.tokens(), hasher, throttle, node.signInCalls()),
         new JobsAdminApi(vertx, config),
-        new MeApi(vertx, hasher, throttle, uploads),
+        new MeApi(vertx, hasher, throttle, uploads, images),
         new AdminUsersApi(vertx, node, hasher),
         new AdminGroupsApi(vertx, node),
         new AuditApi(vertx),
@@ -146,6 +149,7 @@ public final class HttpVerticle extends VerticleBase {
         new NotificationsApi(vertx),
         new ModuleRegistrationApi(vertx, config),
         new ModulesApi(vertx),
+        new BannerApi(vertx, uploads, images),
         routes -> routes.getRoute(NotificationStreams.OPERATION).addHandler(new NotificationStreams(authenticator, users)));
   }
 

@@ -44,12 +44,6 @@ public final class ImageWork {
     this(vertx, config.get(Settings.IMAGE_THREADS), config.get(Settings.IMAGE_QUEUE));
   }
 
-  /** A handle sized by the settings' defaults, for callers that are not given the node's configuration. */
-  public static ImageWork withDefaults(Vertx vertx) {
-    return new ImageWork(vertx, Settings.IMAGE_THREADS.parse(Settings.IMAGE_THREADS.defaultValue()),
-        Settings.IMAGE_QUEUE.parse(Settings.IMAGE_QUEUE.defaultValue()));
-  }
-
   private ImageWork(Vertx vertx, int threads, int queue) {
     this.workers = vertx.createSharedWorkerExecutor(POOL, threads);
     var shared = vertx.sharedData().<String, Admission>getLocalMap(SHARED);

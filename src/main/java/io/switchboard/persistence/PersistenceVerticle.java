@@ -9,6 +9,7 @@ import io.switchboard.config.Settings;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.event.StoredMessages;
 import io.switchboard.persistence.store.AuditStore;
+import io.switchboard.persistence.store.BannerStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
 import io.switchboard.persistence.store.LoginAttemptStore;
@@ -170,6 +171,10 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.MODULE_DISCONNECT, d -> modules.disconnect(d).onSuccess(done -> done.changes().forEach(this::announce)));
     Bus.consume(vertx, Addresses.MODULE_EXPIRE, t -> modules.expire(t).onSuccess(done -> done.changes().forEach(this::announce)));
     Bus.consume(vertx, Addresses.MODULE_DELETE, h -> modules.delete(h).onSuccess(done -> announce(done.change())));
+    BannerStore banner = new BannerStore(pool);
+    Bus.consume(vertx, Addresses.BANNER_GET, v -> banner.get());
+    Bus.consume(vertx, Addresses.BANNER_SET, banner::set);
+    Bus.consume(vertx, Addresses.BANNER_CLEAR, v -> banner.clear());
     return pool.query("SELECT 1").execute();
   }
 

@@ -46,14 +46,6 @@ public final class MeApi implements ApiModule {
     this.images = images;
   }
 
-  /**
-   * With an image pool sized by the settings' defaults: until HttpVerticle hands over the node's
-   * {@link ImageWork}, {@code SWITCHBOARD_IMAGE_THREADS} and {@code SWITCHBOARD_IMAGE_QUEUE} do not reach avatars.
-   */
-  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle, Uploads uploads) {
-    this(vertx, hasher, throttle, uploads, ImageWork.withDefaults(vertx));
-  }
-
   @Override
   public void mount(RouterBuilder routes) {
     routes.getRoute("getMe").addHandler(this::get);
