@@ -147,8 +147,8 @@ public final class Settings {
       "SWITCHBOARD_MODULE_COMMAND_TIMEOUT_MILLIS", "5000", intRange(100, 600_000),
       "how long a module command waits for the holding node to confirm the frame was written; then 504");
 
-  public static final Setting<Integer> IMAGE_THREADS = new Setting<>("media.imageThreads", "SWITCHBOARD_IMAGE_THREADS", "2",
-      intRange(1, 64), "threads of the image-decoding pool (uploaded pictures are decoded and re-encoded only there)");
+  public static final Setting<Integer> IMAGE_THREADS = new Setting<>("media.imageThreads", "SWITCHBOARD_IMAGE_THREADS", "0",
+      intRange(0, 64), "threads of the image-decoding pool (uploaded pictures are decoded and re-encoded only there; 0 = half the CPUs, at least 1, so decoding never takes every core from the event loops)");
   public static final Setting<Integer> IMAGE_QUEUE = new Setting<>("media.imageQueue", "SWITCHBOARD_IMAGE_QUEUE", "8",
       intRange(0, 10_000), "uploaded pictures that may wait for an image thread; past that the upload gets 503 unavailable");
 

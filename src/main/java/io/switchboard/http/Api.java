@@ -25,8 +25,10 @@ public final class Api {
     return body == null || body.isNull() ? new JsonObject() : body.getJsonObject();
   }
 
+  /** A path parameter, validated by the contract where the route validates (upload routes do not). */
   public static String path(RoutingContext ctx, String name) {
-    RequestParameter p = validated(ctx).getPathParameters().get(name);
+    ValidatedRequest validated = validated(ctx);
+    RequestParameter p = validated == null ? null : validated.getPathParameters().get(name);
     return p == null ? ctx.pathParam(name) : p.getString();
   }
 

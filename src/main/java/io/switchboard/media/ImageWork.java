@@ -41,7 +41,12 @@ public final class ImageWork {
 
   /** A handle on the node's image pool, sized by {@code IMAGE_THREADS} and {@code IMAGE_QUEUE} of {@code config}. */
   public ImageWork(Vertx vertx, AppConfig config) {
-    this(vertx, config.get(Settings.IMAGE_THREADS), config.get(Settings.IMAGE_QUEUE));
+    this(vertx, threads(config.get(Settings.IMAGE_THREADS)), config.get(Settings.IMAGE_QUEUE));
+  }
+
+  /** {@code 0}: half the CPUs the process may use, at least one; the other half stays with the event loops. */
+  static int threads(int configured) {
+    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   private ImageWork(Vertx vertx, int threads, int queue) {
