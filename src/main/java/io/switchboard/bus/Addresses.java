@@ -5,7 +5,12 @@ import io.switchboard.domain.Conversation;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvents;
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.LinkRestored;
+import io.switchboard.domain.event.ModuleChanged;
+import io.switchboard.domain.event.ModuleCommand;
+import io.switchboard.domain.Module;
+import io.switchboard.persistence.store.ModuleStore;
 import io.switchboard.domain.event.ParticipantsReloaded;
 import io.switchboard.domain.event.NotificationsStored;
 import io.switchboard.domain.event.UserEvent;
@@ -170,6 +175,30 @@ public final class Addresses {
   /** One bounded batch of purging expired notifications. */
   public static final Address<NotificationStore.Purge, NotificationStore.Purged> NOTIFICATION_PURGE = new Address<>("sb.notifications.purge");
 
+  /** Registers a module (or updates the one of that name); answers its hash. */
+  public static final Address<ModuleStore.Register, String> MODULE_REGISTER = new Address<>("sb.modules.register");
+  /** A module by hash; 404 when unknown. */
+  public static final Address<String, Module> MODULE_FIND = new Address<>("sb.modules.find");
+  /** The modules online now (a hash, or null for all), by name. */
+  public static final Address<String, List<Module>> MODULE_ONLINE = new Address<>("sb.modules.online");
+  public static final Address<ModuleStore.Query, Page<Module>> MODULE_LIST = new Address<>("sb.modules.list");
+  /** A socket takes a module over (online from now); 404 for an unknown hash. */
+  public static final Address<ModuleStore.Connect, ModuleStore.Connected> MODULE_CONNECT = new Address<>("sb.modules.connect");
+  /** A module socket closed: offline unless another socket holds the module now. */
+  public static final Address<ModuleStore.Disconnect, ModuleStore.Changes> MODULE_DISCONNECT = new Address<>("sb.modules.disconnect");
+  /** A node's batch of last heartbeats, one statement; answers the rows written. */
+  public static final Address<ModuleStore.Heartbeats, Integer> MODULE_HEARTBEATS = new Address<>("sb.modules.heartbeats");
+  /** Sets offline the modules silent for longer than the timeout (seconds), whichever node held them. */
+  public static final Address<Integer, ModuleStore.Changes> MODULE_EXPIRE = new Address<>("sb.modules.expire");
+  /** Forgets a module; 404 when unknown. */
+  public static final Address<String, ModuleStore.Deleted> MODULE_DELETE = new Address<>("sb.modules.delete");
+
+  // --- gateway verticle (node-wide module sockets) --------------------------------------------
+  /** Sends a command to a module's socket on whichever node holds it; 404 offline, 504 unconfirmed. */
+  public static final Address<ModuleCommand, ModuleCommand.Delivered> MODULE_COMMAND = new Address<>("sb.gateway.module-command");
+  /** Deletes a module and closes its socket (4404) on whichever node holds it; 404 when unknown. */
+  public static final Address<String, Void> MODULE_REMOVE = new Address<>("sb.gateway.module-remove");
+
   // --- topics (published on the node; the cluster bridge carries them between nodes) ----------
   /** Sessions that ended: their access tokens stop working and their sockets close. */
   public static final Address<SessionsRevoked, Void> SESSIONS_REVOKED = new Address<>("sb.topic.sessions-revoked");
@@ -202,6 +231,15 @@ public final class Addresses {
 
   /** One bounded chunk of this node's user events, for every user hub of the node. */
   public static final Address<UserEvents, Void> LOCAL_USER_EVENTS = new Address<>("sb.topic.local-user-events");
+
+  /**
+   * A module went online or offline. Published by the persistence verticle of the node that wrote the
+   * change; the gateway verticle sends it to every node as a {@link Broadcast}.
+   */
+  public static final Address<ModuleChanged, Void> MODULE_CHANGED = new Address<>("sb.topic.module-changed");
+
+  /** A frame for every notification socket and stream of the node whose user holds its permission, from any node. */
+  public static final Address<Broadcast, Void> LOCAL_BROADCAST = new Address<>("sb.topic.local-broadcast");
 
   /** The cluster link is back after an outage: hubs catch up from Postgres. */
   public static final Address<LinkRestored, Void> LINK_RESTORED = new Address<>("sb.topic.link-restored");

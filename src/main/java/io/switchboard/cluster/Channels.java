@@ -3,8 +3,8 @@ package io.switchboard.cluster;
 /**
  * The only place Redis channel names are made: {@code <prefix>node} for node-wide events,
  * {@code <prefix>conv:<id>} per conversation, {@code <prefix>user:<id>} per user,
- * {@code <prefix>users} for user events in bulk (every node listens) and {@code <prefix>all} for
- * everyone.
+ * {@code <prefix>users} for user events in bulk (every node listens), {@code <prefix>all} for
+ * everyone and {@code <prefix>node:<id>} for one node.
  */
 public final class Channels {
 
@@ -13,6 +13,7 @@ public final class Channels {
   private final String userPrefix;
   private final String all;
   private final String users;
+  private final String inboxPrefix;
 
   public Channels(String prefix) {
     this.node = prefix + "node";
@@ -20,6 +21,7 @@ public final class Channels {
     this.userPrefix = prefix + "user:";
     this.all = prefix + "all";
     this.users = prefix + "users";
+    this.inboxPrefix = prefix + "node:";
   }
 
   /** User events in bulk: a chunk of many users' events in one message, heard by every node. */
@@ -29,6 +31,16 @@ public final class Channels {
 
   public String node() {
     return node;
+  }
+
+  /** Everyone's: frames for every node's notification sockets (module changes, banners). */
+  public String all() {
+    return all;
+  }
+
+  /** One node's own: requests addressed to that node and the answers to its requests. */
+  public String inbox(String nodeId) {
+    return inboxPrefix + nodeId;
   }
 
   public String conversation(String conversationId) {

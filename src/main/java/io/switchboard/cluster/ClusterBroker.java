@@ -1,5 +1,6 @@
 package io.switchboard.cluster;
 
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.UserEvents;
 import io.vertx.core.Future;
@@ -28,6 +29,12 @@ public interface ClusterBroker {
    * {@link io.switchboard.bus.Addresses#LOCAL_USER_EVENTS} event, and to each user's channel.
    */
   void publishToUsers(UserEvents chunk);
+
+  /**
+   * A frame for every node's notification sockets and streams (filtered there by permission): to this
+   * node's as one {@link io.switchboard.bus.Addresses#LOCAL_BROADCAST} event, and to every other node.
+   */
+  void broadcast(Broadcast event);
 
   Future<Void> subscribe(Topic topic);
 

@@ -2,6 +2,7 @@ package io.switchboard.cluster;
 
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.UserEvents;
@@ -31,6 +32,11 @@ public final class LocalBroker implements ClusterBroker {
   @Override
   public void publishToUsers(UserEvents chunk) {
     Bus.publish(vertx, Addresses.LOCAL_USER_EVENTS, chunk);
+  }
+
+  @Override
+  public void broadcast(Broadcast event) {
+    Bus.publish(vertx, Addresses.LOCAL_BROADCAST, event);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.switchboard.cluster;
 
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.UserEvent;
@@ -54,12 +55,19 @@ public final class RedisBroker implements ClusterBroker {
 
   /** Whether a link channel carries conversation or user events. */
   public boolean owns(String channel) {
-    return channels.isConversation(channel) || channels.isUser(channel) || channel.equals(channels.users());
+    return channels.isConversation(channel) || channels.isUser(channel) || channel.equals(channels.users())
+        || channel.equals(channels.all());
   }
 
-  /** Listens to the bulk user channel, for as long as the node runs (the link subscribes again after an outage). */
+  /** Listens to the bulk user channel and to everyone's, for as long as the node runs (the link subscribes again after an outage). */
   public Future<Void> start() {
-    return link.subscribe(channels.users());
+    return Future.all(link.subscribe(channels.users()), link.subscribe(channels.all())).mapEmpty();
+  }
+
+  @Override
+  public void broadcast(Broadcast event) {
+    Bus.publish(vertx, Addresses.LOCAL_BROADCAST, event);
+    link.publish(channels.all(), encode(origin, event));
   }
 
   @Override
@@ -112,6 +120,15 @@ public final class RedisBroker implements ClusterBroker {
       } else {
         // every hub of the node keeps the events of the users it holds, as for this node's own sends
         Bus.publish(vertx, Addresses.LOCAL_USER_EVENTS, chunk);
+      }
+      return;
+    }
+    if (channel.equals(channels.all())) {
+      Broadcast event = decodeBroadcast(payload);
+      if (event == null) {
+        log.atWarn().addKeyValue("channel", channel).log("undecodable broadcast ignored");
+      } else {
+        Bus.publish(vertx, Addresses.LOCAL_BROADCAST, event);
       }
       return;
     }
@@ -237,5 +254,18 @@ public final class RedisBroker implements ClusterBroker {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /** A broadcast's envelope is four lines: origin, type, permission (empty: none) and the frame. */
+  static Buffer encode(String origin, Broadcast e) {
+    return Buffer.buffer(origin + '\n' + e.type() + '\n' + (e.permission() == null ? "" : e.permission()) + '\n' + e.frame());
+  }
+
+  static Broadcast decodeBroadcast(Buffer payload) {
+    String[] f = payload.toString(StandardCharsets.UTF_8).split("\n", 4);
+    if (f.length != 4 || f[1].isEmpty()) {
+      return null;
+    }
+    return new Broadcast(f[1], f[3], f[2].isEmpty() ? null : f[2]);
   }
 }

@@ -86,6 +86,7 @@ public final class ConfigLoader {
     }
     checkSecret(config);
     checkBcryptCost(config);
+    checkModuleFlush(config);
     return config;
   }
 
@@ -108,6 +109,16 @@ public final class ConfigLoader {
     }
     if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw new ConfigException("configuration error: SWITCHBOARD_JWT_SECRET (jwt.secret) must be at least 32 bytes when SWITCHBOARD_PROFILE=prod");
+    }
+  }
+
+  /** Heartbeats written less often than this would make live modules look silent to modules.expire. */
+  private static void checkModuleFlush(AppConfig config) {
+    long flush = config.get(Settings.MODULE_HEARTBEAT_FLUSH_MILLIS);
+    long timeout = config.get(Settings.MODULE_HEARTBEAT_TIMEOUT_SECONDS) * 1000L;
+    if (flush * 2 > timeout) {
+      throw new ConfigException("configuration error: SWITCHBOARD_MODULE_HEARTBEAT_FLUSH_MILLIS (modules.heartbeatFlushMillis) is " + flush
+          + "; it must be at most half of SWITCHBOARD_MODULE_HEARTBEAT_TIMEOUT_SECONDS (" + timeout + " ms)");
     }
   }
 

@@ -126,6 +126,27 @@ public final class Settings {
       "SWITCHBOARD_NOTIFICATIONS_RETENTION_DAYS", "90", intRange(1, 36_500),
       "notifications older than this many days are purged (schedule notifications.purge), read or not");
 
+  public static final Setting<Integer> MODULE_HEARTBEAT_TIMEOUT_SECONDS = new Setting<>("modules.heartbeatTimeoutSeconds",
+      "SWITCHBOARD_MODULE_HEARTBEAT_TIMEOUT_SECONDS", "30", intRange(1, 86_400),
+      "a module with no heartbeat this long is offline (its socket closed with 4408; modules.expire covers dead nodes)");
+  public static final Setting<Integer> MODULE_HEARTBEAT_FLUSH_MILLIS = new Setting<>("modules.heartbeatFlushMillis",
+      "SWITCHBOARD_MODULE_HEARTBEAT_FLUSH_MILLIS", "5000", intRange(50, 600_000),
+      "how often a node writes its modules' last heartbeats to Postgres, in one statement (below half the heartbeat timeout)");
+  public static final Setting<String> MODULE_REGISTRATION_KEY = new Setting<>("modules.registrationKey",
+      "SWITCHBOARD_MODULE_REGISTRATION_KEY", "", text(), "when set, /module/register needs key=<this> (unset = open registration)");
+  public static final Setting<String> NOTIFY_WEBHOOK_URL = new Setting<>("modules.notifyWebhookUrl", "SWITCHBOARD_NOTIFY_WEBHOOK_URL", "",
+      uri("http", "https"), "URL POSTed {hash, name, online, at} on every module online/offline change (the old EMAIL_API_URL; unset = off)");
+  public static final Setting<Integer> MODULE_ALERT_COALESCE_SECONDS = new Setting<>("modules.alertCoalesceSeconds",
+      "SWITCHBOARD_MODULE_ALERT_COALESCE_SECONDS", "10", intRange(0, 86_400),
+      "a module's changes within this many seconds of its first queued alert become that one alert, with the latest state (0 = every change alone)");
+  public static final Setting<Integer> MODULE_FIELD_MAX_CHARS = new Setting<>("modules.fieldMaxChars", "SWITCHBOARD_MODULE_FIELD_MAX_CHARS",
+      "255", intRange(1, 100_000), "longest module name, description and missionKind");
+  public static final Setting<Integer> MODULE_DATA_REQUIREMENT_MAX_CHARS = new Setting<>("modules.dataRequirementMaxChars",
+      "SWITCHBOARD_MODULE_DATA_REQUIREMENT_MAX_CHARS", "16384", intRange(2, 1_000_000), "longest module dataRequirement (JSON text)");
+  public static final Setting<Integer> MODULE_COMMAND_TIMEOUT_MILLIS = new Setting<>("modules.commandTimeoutMillis",
+      "SWITCHBOARD_MODULE_COMMAND_TIMEOUT_MILLIS", "5000", intRange(100, 600_000),
+      "how long a module command waits for the holding node to confirm the frame was written; then 504");
+
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, EVENT_LOOPS, HTTP_INSTANCES,
       HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
@@ -133,5 +154,7 @@ public final class Settings {
       WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD, RECALL_WINDOW_SECONDS, RATE_BURST, RATE_PER_SECOND,
       WS_PING_SECONDS, WS_OUTBOX_BYTES, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_HEADER_TIMEOUT_SECONDS, TRUSTED_PROXIES, PG_MAX_WAIT_QUEUE,
       AUTH_HASH_THREADS, AUTH_HASH_QUEUE, AUTH_IP_BURST, AUTH_IP_PER_MINUTE, WEBHOOK_ALLOW_PRIVATE, WS_FRAME_BURST, WS_FRAMES_PER_SECOND,
-      TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS);
+      TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS, MODULE_HEARTBEAT_TIMEOUT_SECONDS, MODULE_HEARTBEAT_FLUSH_MILLIS,
+      MODULE_REGISTRATION_KEY, NOTIFY_WEBHOOK_URL, MODULE_ALERT_COALESCE_SECONDS, MODULE_FIELD_MAX_CHARS, MODULE_DATA_REQUIREMENT_MAX_CHARS,
+      MODULE_COMMAND_TIMEOUT_MILLIS);
 }

@@ -3,7 +3,8 @@ package io.switchboard.gateway;
 /**
  * WebSocket close codes the server uses. Clients reconnect (with {@code since}) after 1001, 1011,
  * 1012 and 1013; 1008 and 1009 mean the client misbehaved; 4401 means "sign in again"; 4403 means
- * the caller may no longer use this conversation; 4409 means another socket took this one's place.
+ * the caller may no longer use this conversation; 4404, 4408 and 4409 are for module sockets (the module
+ * was deleted, sent no heartbeat in time, another socket took this one's place).
  * Every socket kind closes with these and no other codes.
  */
 public final class CloseCodes {
@@ -27,6 +28,10 @@ public final class CloseCodes {
   public static final short SESSION_ENDED = 4401;
   /** Removed from the conversation (or left it), or no longer allowed what the socket is for. */
   public static final short FORBIDDEN = 4403;
+  /** The module was deleted (SPEC §7). */
+  public static final short MODULE_DELETED = 4404;
+  /** No heartbeat from the module within the timeout (SPEC §7): it is offline. */
+  public static final short HEARTBEAT_TIMEOUT = 4408;
   /** A module's second socket with the same hash replaced this one (SPEC §7): do not reconnect from here. */
   public static final short REPLACED = 4409;
 }

@@ -75,6 +75,16 @@ public final class Frames {
     return new JsonObject().put("type", "presence").put("userId", userId).put("online", online).encode();
   }
 
+  /** SPEC §7: a module's online/offline change, for users with {@code modules.view}. */
+  public static String module(String hash, String name, boolean online) {
+    return new JsonObject().put("type", "module").put("hash", hash).put("name", name).put("online", online).encode();
+  }
+
+  /** SPEC §7: a command for a module's socket. */
+  public static String command(String id, Object payload) {
+    return new JsonObject().put("type", "command").put("id", id).put("payload", payload).encode();
+  }
+
   public static String error(String code, String message, Object ref) {
     JsonObject json = new JsonObject().put("type", "error").put("code", code).put("message", message);
     if (ref != null) {

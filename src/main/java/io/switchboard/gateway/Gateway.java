@@ -39,9 +39,12 @@ public final class Gateway {
   private final int outboxBytes;
   private final int frameBurst;
   private final double framesPerSecond;
+  private final ModuleSockets modules;
 
-  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence, MeterRegistry meters) {
+  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence, MeterRegistry meters,
+      ModuleSockets modules) {
     this.broker = broker;
+    this.modules = modules;
     this.meters = meters;
     this.presence = presence;
     this.messaging = new Messaging(vertx, broker,
@@ -59,6 +62,11 @@ public final class Gateway {
 
   public ClusterBroker broker() {
     return broker;
+  }
+
+  /** The module sockets this node holds (SPEC §7). */
+  public ModuleSockets modules() {
+    return modules;
   }
 
   /** The node's count of open sockets of a kind, {@code switchboard_sockets_open{kind}}. */

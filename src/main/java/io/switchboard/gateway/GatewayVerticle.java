@@ -13,6 +13,8 @@ import io.switchboard.cluster.RedisBroker;
 import io.switchboard.cluster.RedisPresence;
 import io.switchboard.cluster.LocalLink;
 import io.switchboard.cluster.NodeEvents;
+import io.switchboard.cluster.NodeInbox;
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.cluster.RedisLink;
 import io.switchboard.config.Settings;
 import io.switchboard.domain.event.LinkRestored;
@@ -33,6 +35,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final long PURGE_EVERY_MS = 60_000;
+  /** Who sees module changes on their notification sockets (SPEC §7). */
+  static final String MODULES_VIEW = "modules.view";
   /**
    * How far before the link was found down revocations are read back: events published while the
    * connection was already failing but not yet found lost, and clock differences between the nodes
@@ -56,9 +60,12 @@ public final class GatewayVerticle extends VerticleBase {
     Channels channels = new Channels(prefix);
     NodeEvents nodeEvents = new NodeEvents(vertx, link, channels.node(), node.nodeId());
     RedisBroker redisBroker = link.clustered() ? new RedisBroker(vertx, link, channels, node.nodeId()) : null;
+    NodeInbox inbox = new NodeInbox(vertx, link, channels, node.nodeId());
     link.onMessage((channel, payload) -> {
       if (channel.equals(nodeEvents.channel())) {
         nodeEvents.received(payload);
+      } else if (channel.equals(inbox.channel())) {
+        inbox.received(payload);
       } else if (redisBroker != null && redisBroker.owns(channel)) {
         redisBroker.received(channel, payload);
       }
@@ -73,8 +80,14 @@ public final class GatewayVerticle extends VerticleBase {
     } else {
       presence = new LocalPresence();
     }
-    Gateway gateway = new Gateway(vertx, node.config(), broker, presence, node.metrics());
+    ModuleSockets modules = new ModuleSockets(vertx, node.nodeId(), config.get(Settings.MODULE_HEARTBEAT_TIMEOUT_SECONDS),
+        config.get(Settings.MODULE_COMMAND_TIMEOUT_MILLIS));
+    modules.start(inbox, config.get(Settings.MODULE_HEARTBEAT_FLUSH_MILLIS));
+    Gateway gateway = new Gateway(vertx, node.config(), broker, presence, node.metrics(), modules);
     node.attachGateway(gateway);
+    // a module's change, wherever it was written, reaches the notification sockets of every node
+    Bus.subscribe(vertx, Addresses.MODULE_CHANGED, c -> broker.broadcast(
+        new Broadcast("module", Frames.module(c.hash(), c.name(), c.online()), MODULES_VIEW)));
     // one consumer on this verticle's event loop: committed messages go out in commit order
     Bus.subscribe(vertx, Addresses.MESSAGES_STORED, gateway.messaging()::stored);
     NotificationPush push = new NotificationPush(context, broker);
@@ -103,6 +116,7 @@ public final class GatewayVerticle extends VerticleBase {
     Bus.subscribe(vertx, Addresses.PERMISSIONS_CHANGED, e -> node.permissions().invalidate(e.userId()));
     vertx.setPeriodic(PURGE_EVERY_MS, id -> node.revocations().purgeExpired(System.currentTimeMillis()));
     nodeEvents.start();
+    inbox.start();
     if (redisBroker != null) {
       redisBroker.start();
     }

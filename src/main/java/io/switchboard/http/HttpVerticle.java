@@ -20,6 +20,9 @@ import io.switchboard.gateway.session.SocketGate;
 import io.switchboard.http.api.ConversationsApi;
 import io.switchboard.http.api.MessagesApi;
 import io.switchboard.http.api.NotificationsApi;
+import io.switchboard.http.api.ModuleRegistrationApi;
+import io.switchboard.http.api.ModulesApi;
+import io.switchboard.gateway.session.ModuleUpgrade;
 import io.switchboard.auth.TokenService;
 import io.switchboard.config.Settings;
 import io.switchboard.http.error.FailureHandler;
@@ -105,6 +108,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(ChatUpgrade.PATH).handler(new ChatUpgrade(authenticator, new ChatHub(sessions)));
     router.get(NotificationUpgrade.PATH).handler(NotificationUpgrade.current(authenticator, users));
     router.get(NotificationUpgrade.LEGACY_PATH).handler(NotificationUpgrade.legacy(authenticator, users));
+    router.get(ModuleUpgrade.PATH).handler(new ModuleUpgrade(sessions, node.gateway().modules()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
     router.get("/media/:id").handler(new MediaRoute(vertx));
     router.get("/docs").handler(ctx -> {
@@ -140,6 +144,8 @@ public final class HttpVerticle extends VerticleBase {
         new ConversationsApi(vertx, node.gateway()),
         new MessagesApi(vertx, node.gateway()),
         new NotificationsApi(vertx),
+        new ModuleRegistrationApi(vertx, config),
+        new ModulesApi(vertx),
         routes -> routes.getRoute(NotificationStreams.OPERATION).addHandler(new NotificationStreams(authenticator, users)));
   }
 

@@ -35,7 +35,11 @@ public final class JobsVerticle extends VerticleBase {
 
   /** What each built-in schedule does; the answer is the outcome text shown by the schedules API. */
   private Map<String, Supplier<Future<String>>> tasks(RetentionJob retention, NotificationPurge notifications) {
+    int moduleTimeout = node.config().get(Settings.MODULE_HEARTBEAT_TIMEOUT_SECONDS);
     return Map.of(
+        // modules whose node died or that went silent: offline once their stored heartbeat is older than the timeout
+        "modules.expire", () -> Bus.request(vertx, Addresses.MODULE_EXPIRE, moduleTimeout)
+            .map(c -> "ok: " + c.changes().size() + " modules set offline"),
         "messages.retention", () -> retention.purge(null).map(n -> "ok: " + n + " messages purged"),
         "auth.purge", () -> Bus.request(vertx, Addresses.AUTH_PURGE, (Void) null).map(n -> "ok: " + n + " rows removed"),
         "jobs.purge", () -> Bus.request(vertx, Addresses.JOBS_PURGE, (Void) null).map(n -> "ok: " + n + " rows removed"),

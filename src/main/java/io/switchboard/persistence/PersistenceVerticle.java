@@ -18,6 +18,8 @@ import io.switchboard.persistence.store.GroupStore;
 import io.switchboard.persistence.store.MediaStore;
 import io.switchboard.persistence.store.ConversationStore;
 import io.switchboard.persistence.store.MessageStore;
+import io.switchboard.persistence.store.ModuleStore;
+import io.switchboard.domain.event.ModuleChanged;
 import io.switchboard.persistence.store.NotificationStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
@@ -156,7 +158,25 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.NOTIFICATION_MARK_READ, notifications::markRead);
     Bus.consume(vertx, Addresses.NOTIFICATION_MARK_ALL_READ, notifications::markAllRead);
     Bus.consume(vertx, Addresses.NOTIFICATION_PURGE, notifications::purge);
+    ModuleStore modules = new ModuleStore(pool, config.get(Settings.NOTIFY_WEBHOOK_URL), config.get(Settings.JOBS_MAX_ATTEMPTS),
+        config.get(Settings.MODULE_ALERT_COALESCE_SECONDS));
+    Bus.consume(vertx, Addresses.MODULE_REGISTER, modules::register);
+    Bus.consume(vertx, Addresses.MODULE_FIND, modules::find);
+    Bus.consume(vertx, Addresses.MODULE_ONLINE, modules::online);
+    Bus.consume(vertx, Addresses.MODULE_LIST, modules::list);
+    Bus.consume(vertx, Addresses.MODULE_HEARTBEATS, modules::heartbeats);
+    // every online/offline change, once committed, is announced to the node (and from there to every node's sockets)
+    Bus.consume(vertx, Addresses.MODULE_CONNECT, c -> modules.connect(c).onSuccess(done -> announce(done.change())));
+    Bus.consume(vertx, Addresses.MODULE_DISCONNECT, d -> modules.disconnect(d).onSuccess(done -> done.changes().forEach(this::announce)));
+    Bus.consume(vertx, Addresses.MODULE_EXPIRE, t -> modules.expire(t).onSuccess(done -> done.changes().forEach(this::announce)));
+    Bus.consume(vertx, Addresses.MODULE_DELETE, h -> modules.delete(h).onSuccess(done -> announce(done.change())));
     return pool.query("SELECT 1").execute();
+  }
+
+  private void announce(ModuleChanged change) {
+    if (change != null) {
+      Bus.publish(vertx, Addresses.MODULE_CHANGED, change);
+    }
   }
 
   /**

@@ -213,6 +213,15 @@ class AuthorizationMatrixTest {
     rows.add(variant("markNotificationRead", "someone-elses", signedIn(404), (c, r) -> req(null, "id", c.othersNotification())));
 
     // conversations: a private room of OWNER with PARTICIPANT; seq 1 is PARTICIPANT's, seq 2 OWNER's
+    // modules: the old platform's endpoints are open to anyone (always 200, the envelope says what happened)
+    rows.add(row("registerModule", all(200), NOTHING));
+    rows.add(row("registerModuleJson", all(200), (c, r) -> req(json("name", c.unique("module")))));
+    rows.add(row("onlineModules", all(200), NOTHING));
+    rows.add(row("listModules", admin(200), NOTHING));
+    rows.add(row("deleteModule", admin(204), (c, r) -> req(null, "hash", c.freshModule())));
+    // a module with no socket: the holder of modules.manage gets past the guard to the module's 404
+    rows.add(row("sendModuleCommand", admin(404), (c, r) -> req(json("payload", json("run", true)), "hash", c.freshModule())));
+
     rows.add(row("createConversation", signedIn(201), (c, r) -> req(json("kind", "group"))));
     rows.add(row("listConversations", signedIn(200), NOTHING));
     rows.add(row("listRooms", signedIn(200), NOTHING));
@@ -397,6 +406,13 @@ class AuthorizationMatrixTest {
       Http.Response created = http.post("/api/admin/groups", json("name", unique("group"), "permissions", array()), adminToken);
       assertThat(created.status()).as(created.toString()).isEqualTo(201);
       return created.json().getString("id");
+    }
+
+    /** A fresh registered module (no socket); answers its hash. */
+    String freshModule() {
+      Http.Response registered = http.post("/module/register", json("name", unique("module")), null);
+      assertThat(registered.status()).as(registered.toString()).isEqualTo(200);
+      return registered.json().getJsonObject("result").getString("hash");
     }
 
     String failedJob() {

@@ -62,6 +62,11 @@ final class NotificationSocket extends Session implements Subscriber<UserEvent> 
   }
 
   @Override
+  public void broadcast(String type, String frame) {
+    write(frame);
+  }
+
+  @Override
   protected void onFrame(String type, JsonObject frame, Object ref) {
     bad(ErrorCodes.BAD_FRAME, "unknown type " + type, ref);
   }

@@ -67,6 +67,12 @@ final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member
     }
   }
 
+  /** No {@code id:}: it is not a notification, and a browser keeps the last notification id for its resume. */
+  @Override
+  public void broadcast(String type, String frame) {
+    send("event: " + type + "\ndata: " + frame + "\n\n");
+  }
+
   private void write(long id, String frame) {
     send("id: " + id + "\nevent: notification\ndata: " + frame + "\n\n");
   }

@@ -49,9 +49,10 @@ abstract class Session implements Sessions.Member {
     return kind;
   }
 
+  /** The signed-in session the socket belongs to; null for a socket of no user (a module's). */
   @Override
   public final String sessionId() {
-    return principal.sessionId();
+    return principal == null ? null : principal.sessionId();
   }
 
   protected final boolean isClosed() {
@@ -63,7 +64,7 @@ abstract class Session implements Sessions.Member {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> {
       if (withinBudget()) {
-        bad(ErrorCodes.BAD_FRAME, "frames must be JSON text", null);
+        onBinaryFrame();
       }
     });
     ws.pongHandler(b -> lastHeard = System.currentTimeMillis());
@@ -89,6 +90,11 @@ abstract class Session implements Sessions.Member {
     if (closed || !withinBudget()) {
       return;
     }
+    onTextFrame(text);
+  }
+
+  /** A text frame within the budget: JSON frames with a {@code type}, and {@code ping}. A kind with another protocol overrides this. */
+  protected void onTextFrame(String text) {
     JsonObject frame;
     try {
       frame = new JsonObject(text);
@@ -119,6 +125,11 @@ abstract class Session implements Sessions.Member {
     return false;
   }
 
+  /** A binary frame within the budget: a bad frame, unless the kind ignores them. */
+  protected void onBinaryFrame() {
+    bad(ErrorCodes.BAD_FRAME, "frames must be JSON text", null);
+  }
+
   /** An error frame that counts toward the 1008 close. */
   protected final void bad(String code, String message, Object ref) {
     long now = System.currentTimeMillis();
@@ -130,7 +141,12 @@ abstract class Session implements Sessions.Member {
       close(CloseCodes.POLICY_VIOLATION, "too many bad frames");
       return;
     }
-    write(Frames.error(code, message, ref));
+    answerBadFrame(Frames.error(code, message, ref));
+  }
+
+  /** How a bad frame is answered: with the error frame, unless the kind's clients know no such frame. */
+  protected void answerBadFrame(String errorFrame) {
+    write(errorFrame);
   }
 
   /** An operation's refusal as an error frame (it does not count as a bad frame). */
@@ -161,6 +177,23 @@ abstract class Session implements Sessions.Member {
     } catch (IllegalStateException peerClosed) {
       // the peer's close arrived and the close handler has not run yet: the socket is gone
       closed();
+    }
+  }
+
+  /** Writes a frame as {@link #write} does; completes once it is written to the connection (fails if it could not be). */
+  protected final Future<Void> writeConfirmed(String frame) {
+    if (closed) {
+      return Future.failedFuture("socket closed");
+    }
+    if (ws.writeQueueFull()) {
+      close(CloseCodes.TRY_AGAIN_LATER, "slow reader");
+      return Future.failedFuture("socket closed as a slow reader");
+    }
+    try {
+      return ws.writeTextMessage(frame);
+    } catch (IllegalStateException peerClosed) {
+      closed();
+      return Future.failedFuture("socket closed");
     }
   }
 

@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -35,23 +37,39 @@ public final class SocketGate {
    */
   public static <A> void upgrade(RoutingContext ctx, Authenticator authenticator, String pathToken,
       Function<Principal, Future<A>> access, Opener<A> opener) {
-    HttpServerRequest request = ctx.request();
     Long since;
     try {
-      since = cursor(request, "since");
+      since = cursor(ctx.request(), "since");
     } catch (ApiException e) {
       ctx.fail(e);
       return;
     }
+    record Admitted<A>(Principal principal, A access) {
+    }
+    String token = pathToken != null ? pathToken : token(ctx.request());
+    admit(ctx, request -> authenticator.authenticate(token)
+            .compose(principal -> access.apply(principal).map(granted -> new Admitted<>(principal, granted))),
+        (ws, admitted) -> opener.open(ws, admitted.principal(), admitted.access(), since), admitted -> { });
+  }
+
+  /**
+   * The gate of every kind, whatever its credential: upgrades once {@code admit} succeeded, else
+   * answers its failure as HTTP (401/403/404). {@code abandoned} gets what was admitted when the
+   * upgrade itself then failed (the client left), to undo what admitting did.
+   */
+  public static <A> void admit(RoutingContext ctx, Function<HttpServerRequest, Future<A>> admit,
+      BiFunction<ServerWebSocket, A, Session> opener, Consumer<A> abandoned) {
+    HttpServerRequest request = ctx.request();
     if (!request.canUpgradeToWebSocket()) {
       ctx.fail(new ApiException(400, "validation_failed", "this path needs a WebSocket upgrade"));
       return;
     }
     // paused, the request is not seen as ended while the checks below run, so it can still be upgraded
     request.pause();
-    authenticator.authenticate(pathToken != null ? pathToken : token(request))
-        .compose(principal -> access.apply(principal)
-            .compose(granted -> request.toWebSocket().map(ws -> opener.open(ws, principal, granted, since))))
+    admit.apply(request)
+        .compose(admitted -> request.toWebSocket()
+            .onFailure(e -> abandoned.accept(admitted))
+            .map(ws -> opener.apply(ws, admitted)))
         .onSuccess(Session::start)
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {

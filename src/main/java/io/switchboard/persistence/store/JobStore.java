@@ -55,8 +55,9 @@ public final class JobStore {
   static final String LIST = "SELECT " + COLUMNS + " FROM jobs WHERE ($1::text IS NULL OR status = $1) "
       + "AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) ORDER BY created_at DESC, id DESC LIMIT $4";
   static final String GET = "SELECT " + COLUMNS + " FROM jobs WHERE id = $1";
+  // a retried job no longer takes in coalesced alerts (a newer queued one may hold its key)
   static final String RETRY = "UPDATE jobs SET status = 'queued', attempts = 0, next_attempt_at = now(), finished_at = NULL, "
-      + "locked_by = NULL, updated_at = now() WHERE id = $1 AND status = 'failed'";
+      + "locked_by = NULL, coalesce_key = NULL, updated_at = now() WHERE id = $1 AND status = 'failed'";
   static final String DEPTH = "SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')";
   static final String PURGE = """
       WITH j AS (DELETE FROM jobs WHERE status IN ('done', 'failed') AND finished_at < now() - interval '7 days' RETURNING 1),
