@@ -60,7 +60,7 @@ final class ModulesScenario {
   static final double WARMUP_S = 10;
   static final double WINDOW_S = 30;
   static final int WINDOWS = 3;
-  static final double CEILING_WARMUP_S = 5;
+  static final double CEILING_WARMUP_S = 10;
   static final double CEILING_WINDOW_S = 20;
   static final int ONLINE_SAMPLES = 20;
   static final double DRAIN_S = 5;
@@ -172,10 +172,10 @@ final class ModulesScenario {
         uris.add("/websocket?hash=" + h);
       }
       Sample open0 = sample(server.pid(), pgPids, pg);
+      fleet.startHeartbeats(uris.size());
       LoadGenerator.Opened o = fleet.open(server.port, uris, OPEN_IN_FLIGHT);
       Sample open1 = sample(server.pid(), pgPids, pg);
-      spans.add(new Span(String.format("open %,d sockets", o.opened()), open0, open1, null, null, null));
-      fleet.startHeartbeats();
+      spans.add(new Span(String.format("open %,d sockets (beating)", o.opened()), open0, open1, null, null, null));
       ServerProcess.sleep(2000);
       double rssPerSocket = o.opened() == 0 ? 0 : (server.rssKb() - rssBefore) / (double) o.opened();
       opened = String.format("%,d of %,d sockets open in %.1f s (%,.0f/s, %d in flight), %.1f KB RSS per socket%s", o.opened(),
@@ -188,6 +188,9 @@ final class ModulesScenario {
         throw new IllegalStateException("no module socket opened; first failure: " + o.firstFailure());
       }
 
+      String before = fleet.closedSoFar();
+      System.out.println("  modules: before the warm-up: " + before);
+      details.add("modules: before the warm-up: " + before);
       // warm-up, then the windows back to back; heartbeats never pause between them
       Tally warm = new Tally("warm-up (not reported)");
       fleet.measure(warm);
@@ -218,6 +221,9 @@ final class ModulesScenario {
         return Future.succeededFuture(out);
       }, 30);
       fleet.stopHeartbeats();
+      String after = fleet.closedSoFar();
+      System.out.println("  modules: after the windows: " + after);
+      details.add("modules: after the windows: " + after);
       for (int k = 0; k < WINDOWS; k++) {
         Tally t = tallies.get(k);
         Wal wal = pg.wal(bounds.get(k).lsn(), bounds.get(k + 1).lsn());
@@ -433,18 +439,22 @@ final class ModulesScenario {
       for (int i = 0; i < MODULES; i++) {
         uris.add("/websocket?hash=ceiling-" + i);
       }
+      fleet.startHeartbeats(uris.size());
       LoadGenerator.Opened o = fleet.open(port, uris, OPEN_IN_FLIGHT);
       System.out.printf("  modules ceiling: %,d of %,d sockets open in %.1f s%s%n", o.opened(), o.requested(), o.seconds(),
           o.firstFailure() == null ? "" : "; first failure: " + o.firstFailure());
-      fleet.startHeartbeats();
       fleet.measure(new Tally("ceiling warm-up"));
       ServerProcess.sleep((long) (CEILING_WARMUP_S * 1000));
       Tally t = new Tally(String.format("ceiling (%,d sockets)", o.opened()));
       fleet.measure(t);
       Sample a = sample(server.pid(), null, null);
+      Map<String, Long> threads0 = Machine.threadTicks(server.pid());
       ServerProcess.sleep((long) (CEILING_WINDOW_S * 1000));
       fleet.measure(null);
       Sample b = sample(server.pid(), null, null);
+      String busiest = busiest(threads0, Machine.threadTicks(server.pid()));
+      System.out.println("  modules ceiling: busiest threads over its window: " + busiest);
+      details.add("modules: ceiling's busiest threads over its window: " + busiest);
       ServerProcess.sleep((long) (DRAIN_S * 1000));
       Latencies.Summary lat = fleet.onLoop(() -> Future.succeededFuture(t.latencies.summary()), 30);
       fleet.stopHeartbeats();
@@ -699,6 +709,13 @@ final class ModulesScenario {
     private long timer = -1;
     private boolean closingAll;
     private String firstError;
+    private long closesTotal;
+
+    /** Sockets closed by the server so far, and the first error seen. */
+    String closedSoFar() {
+      return onLoop(() -> Future.succeededFuture(closesTotal + " socket(s) closed by the server" + (firstError == null ? ""
+          : "; first error: " + firstError)), 30);
+    }
 
     Fleet() {
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
@@ -875,6 +892,7 @@ final class ModulesScenario {
       ws.closeHandler(v -> {
         s.closed = true;
         if (!closingAll) {
+          closesTotal++;
           if (current != null) {
             current.closes++;
           }
@@ -899,12 +917,14 @@ final class ModulesScenario {
       }
     }
 
-    /** Every open socket sends a heartbeat once a second from now on, socket k at k/N of each second. */
-    void startHeartbeats() {
+    /**
+     * From now on the k-th socket to open (of {@code n}) sends a heartbeat once a second, at k/n of each second, from its
+     * opening on (sockets still opening are skipped: the first ones must not wait for the last, the timeout is 30 s).
+     */
+    void startHeartbeats(int n) {
       onLoop(() -> {
         hbStart = System.nanoTime();
         hbSent = 0;
-        int n = sockets.size();
         lastTick = hbStart;
         timer = vertx.setPeriodic(1, id -> {
           long now = System.nanoTime();
@@ -914,10 +934,10 @@ final class ModulesScenario {
           lastTick = now;
           long due = (long) ((now - hbStart) / 1e9 * n);
           while (hbSent < due) {
-            Sock s = sockets.get((int) (hbSent % n));
+            int k = (int) (hbSent % n);
             hbSent++;
-            if (!s.closed) {
-              send(s);
+            if (k < sockets.size() && !sockets.get(k).closed) {
+              send(sockets.get(k));
             }
           }
         });
