@@ -4,7 +4,7 @@ package io.switchboard.cluster;
  * The only place Redis channel names are made: {@code <prefix>node} for node-wide events,
  * {@code <prefix>conv:<id>} per conversation, {@code <prefix>user:<id>} per user,
  * {@code <prefix>users} for user events in bulk (every node listens), {@code <prefix>all} for
- * everyone and {@code <prefix>node:<id>} for one node.
+ * everyone and {@code <prefix>inbox:<id>} for one node.
  */
 public final class Channels {
 
@@ -21,7 +21,7 @@ public final class Channels {
     this.userPrefix = prefix + "user:";
     this.all = prefix + "all";
     this.users = prefix + "users";
-    this.inboxPrefix = prefix + "node:";
+    this.inboxPrefix = prefix + "inbox:";
   }
 
   /** User events in bulk: a chunk of many users' events in one message, heard by every node. */

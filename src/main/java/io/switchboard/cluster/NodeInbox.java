@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Requests addressed to one node (its channel {@code <prefix>node:<id>}, {@link Channels#inbox}) and
+ * Requests addressed to one node (its channel {@code <prefix>inbox:<id>}, {@link Channels#inbox}) and
  * their answers, which come back on the asker's own channel: "write this frame to the socket you
  * hold", "close that socket". A request to this node itself is handled directly, without the link.
  * Envelope: {@code {"o": origin, "t": type, "c": correlation or absent, "b": body}}; an answer has

@@ -256,16 +256,17 @@ public final class RedisBroker implements ClusterBroker {
     }
   }
 
-  /** A broadcast's envelope is four lines: origin, type, permission (empty: none) and the frame. */
+  /** A broadcast's envelope is five lines: origin, type, permission (empty: none), C (chat sockets too) or N, and the frame. */
   static Buffer encode(String origin, Broadcast e) {
-    return Buffer.buffer(origin + '\n' + e.type() + '\n' + (e.permission() == null ? "" : e.permission()) + '\n' + e.frame());
+    return Buffer.buffer(origin + '\n' + e.type() + '\n' + (e.permission() == null ? "" : e.permission()) + '\n'
+        + (e.chatSockets() ? 'C' : 'N') + '\n' + e.frame());
   }
 
   static Broadcast decodeBroadcast(Buffer payload) {
-    String[] f = payload.toString(StandardCharsets.UTF_8).split("\n", 4);
-    if (f.length != 4 || f[1].isEmpty()) {
+    String[] f = payload.toString(StandardCharsets.UTF_8).split("\n", 5);
+    if (f.length != 5 || f[1].isEmpty() || !(f[3].equals("C") || f[3].equals("N"))) {
       return null;
     }
-    return new Broadcast(f[1], f[3], f[2].isEmpty() ? null : f[2]);
+    return new Broadcast(f[1], f[4], f[2].isEmpty() ? null : f[2], f[3].equals("C"));
   }
 }

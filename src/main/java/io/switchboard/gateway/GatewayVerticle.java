@@ -87,7 +87,7 @@ public final class GatewayVerticle extends VerticleBase {
     node.attachGateway(gateway);
     // a module's change, wherever it was written, reaches the notification sockets of every node
     Bus.subscribe(vertx, Addresses.MODULE_CHANGED, c -> broker.broadcast(
-        new Broadcast("module", Frames.module(c.hash(), c.name(), c.online()), MODULES_VIEW)));
+        new Broadcast("module", Frames.module(c.hash(), c.name(), c.online()), MODULES_VIEW, false)));
     // one consumer on this verticle's event loop: committed messages go out in commit order
     Bus.subscribe(vertx, Addresses.MESSAGES_STORED, gateway.messaging()::stored);
     NotificationPush push = new NotificationPush(context, broker);

@@ -6,6 +6,7 @@ import io.switchboard.bus.Bus;
 import io.switchboard.domain.Conversation;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.Permission;
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvent.Type;
 import io.switchboard.gateway.CloseCodes;
@@ -55,9 +56,6 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
     return participant;
   }
 
-  String userId() {
-    return principal.userId();
-  }
 
   @Override
   protected void opened() {
@@ -175,6 +173,13 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
     String userId = principal.userId();
     return grantsNow().compose(grants -> messaging.delete(userId, conversation.id(), seq,
         conversation.manageableBy(userId, grants.allows(Permission.ROOMS_MODERATE))));
+  }
+
+  @Override
+  public void broadcast(Broadcast event) {
+    if (event.chatSockets()) {
+      write(event.frame());
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.switchboard.gateway.session;
 
 import io.switchboard.auth.Principal;
 import io.switchboard.domain.Notification;
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.UserEvent;
 import io.switchboard.gateway.CloseCodes;
 import io.switchboard.gateway.ErrorCodes;
@@ -62,8 +63,8 @@ final class NotificationSocket extends Session implements Subscriber<UserEvent> 
   }
 
   @Override
-  public void broadcast(String type, String frame) {
-    write(frame);
+  public void broadcast(Broadcast event) {
+    write(event.frame());
   }
 
   @Override

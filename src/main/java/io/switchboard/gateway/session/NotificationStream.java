@@ -2,6 +2,7 @@ package io.switchboard.gateway.session;
 
 import io.switchboard.auth.Principal;
 import io.switchboard.domain.Notification;
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.UserEvent;
 import io.switchboard.gateway.Frames;
 import io.vertx.core.Future;
@@ -69,8 +70,8 @@ final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member
 
   /** No {@code id:}: it is not a notification, and a browser keeps the last notification id for its resume. */
   @Override
-  public void broadcast(String type, String frame) {
-    send("event: " + type + "\ndata: " + frame + "\n\n");
+  public void broadcast(Broadcast event) {
+    send("event: " + event.type() + "\ndata: " + event.frame() + "\n\n");
   }
 
   private void write(long id, String frame) {
@@ -96,6 +97,11 @@ final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member
   @Override
   public String sessionId() {
     return principal.sessionId();
+  }
+
+  @Override
+  public String userId() {
+    return principal.userId();
   }
 
   /** The session ended or the node is stopping: the stream ends (the code has no place in SSE). */

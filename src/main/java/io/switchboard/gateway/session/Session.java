@@ -55,6 +55,12 @@ abstract class Session implements Sessions.Member {
     return principal == null ? null : principal.sessionId();
   }
 
+  /** The signed-in user; null for a socket of no user. */
+  @Override
+  public final String userId() {
+    return principal == null ? null : principal.userId();
+  }
+
   protected final boolean isClosed() {
     return closed;
   }

@@ -3,6 +3,7 @@ package io.switchboard.gateway.session;
 import io.switchboard.auth.Authenticator;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
+import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.SessionsRevoked;
 import io.switchboard.gateway.CloseCodes;
 import io.switchboard.gateway.Gateway;
@@ -14,6 +15,7 @@ import java.util.Set;
 /**
  * The open sockets and streams of every kind on one event loop (only that event loop touches it):
  * closes those of ended sessions (4401, {@link Addresses#SESSIONS_REVOKED}, which reaches every node),
+ * delivers frames for everyone ({@link Addresses#LOCAL_BROADCAST}: module changes, the banner),
  * pings the quiet ones and closes those that stop answering, and counts them by kind.
  */
 public final class Sessions {
@@ -24,6 +26,13 @@ public final class Sessions {
     String kind();
 
     String sessionId();
+
+    /** Null for a socket of no user (a module's): it gets no broadcasts. */
+    String userId();
+
+    /** A frame for everyone ({@link Broadcast}): written as it comes, outside any topic's order; {@code type} names it on SSE. */
+    default void broadcast(Broadcast event) {
+    }
 
     void close(short code, String reason);
 
@@ -40,6 +49,7 @@ public final class Sessions {
     this.gateway = gateway;
     this.authenticator = authenticator;
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, this::revoked);
+    Bus.subscribe(vertx, Addresses.LOCAL_BROADCAST, this::broadcast);
     long pingMillis = gateway.pingSeconds() * 1000L;
     vertx.setPeriodic(Math.max(500, pingMillis / 2), id -> checkIdle(pingMillis));
   }
@@ -71,6 +81,28 @@ public final class Sessions {
     for (Member s : List.copyOf(open)) {
       if (event.sessionIds().contains(s.sessionId())) {
         s.close(CloseCodes.SESSION_ENDED, "session ended");
+      }
+    }
+  }
+
+  /**
+   * Everyone's topic on this loop: every socket and stream of a user whose grants, as they are now
+   * (the node's permission cache), allow the broadcast's permission gets the frame.
+   */
+  private void broadcast(Broadcast event) {
+    for (Member member : List.copyOf(open)) {
+      String userId = member.userId();
+      if (userId == null) {
+        continue;
+      }
+      if (event.permission() == null) {
+        member.broadcast(event);
+      } else {
+        authenticator.grants(userId).onSuccess(g -> {
+          if (g.allows(event.permission())) {
+            member.broadcast(event);
+          }
+        });
       }
     }
   }

@@ -4,7 +4,6 @@ import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.cluster.Topic;
 import io.switchboard.domain.Notification;
-import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.UserEvent;
 import io.switchboard.domain.event.UserEvents;
 import io.switchboard.gateway.Frames;
@@ -35,7 +34,6 @@ public final class UserHub {
     this.sessions = sessions;
     Bus.subscribe(vertx, Addresses.LINK_RESTORED, e -> channels.values().forEach(Channel::catchUp));
     Bus.subscribe(vertx, Addresses.LOCAL_USER_EVENTS, this::localEvents);
-    Bus.subscribe(vertx, Addresses.LOCAL_BROADCAST, this::broadcast);
   }
 
   Sessions sessions() {
@@ -68,23 +66,6 @@ public final class UserHub {
       if (channel != null) {
         channel.accept(event);
       }
-    }
-  }
-
-  /**
-   * A frame for everyone: each user of this loop whose grants, as they are now (the node's
-   * permission cache), allow the broadcast's permission gets it on every socket and stream.
-   */
-  private void broadcast(Broadcast event) {
-    for (Channel channel : List.copyOf(channels.values())) {
-      String userId = channel.topic.id();
-      Future<Boolean> allowed = event.permission() == null ? Future.succeededFuture(true)
-          : sessions.authenticator().grants(userId).map(g -> g.allows(event.permission()));
-      allowed.onSuccess(yes -> {
-        if (yes) {
-          channel.subscribers().forEach(s -> s.broadcast(event.type(), event.frame()));
-        }
-      });
     }
   }
 
