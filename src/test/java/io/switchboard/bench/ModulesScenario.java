@@ -236,14 +236,16 @@ final class ModulesScenario {
         windows.add(s);
         print(s);
       }
-      Wal all = pg.wal(bounds.get(0).lsn(), bounds.get(WINDOWS).lsn());
       String busiest = busiest(threads0, threads1);
       System.out.println("  modules: busiest server threads over the windows: " + busiest);
       details.add("modules: busiest server threads over the " + WINDOWS + " windows: " + busiest);
-      if (all != null) {
-        System.out.println("  modules: WAL of the windows by relation (writing xacts / heap updates (HOT) / inserts / records): " + all.byRelation());
-        details.add("modules: WAL of the " + WINDOWS + " windows in the server's database, by relation (writing transactions / heap"
-            + " updates (HOT) / inserts / WAL records): " + all.byRelation());
+      for (Span s : windows) {
+        if (s.wal() != null) {
+          System.out.println("  modules: WAL of " + s.label() + " by relation (writing xacts / heap updates (HOT) / inserts / records): "
+              + s.wal().byRelation());
+          details.add("modules: WAL of " + s.label() + " in the server's database, by relation (writing transactions / heap updates (HOT)"
+              + " / inserts / WAL records): " + s.wal().byRelation());
+        }
       }
       for (int k = 0; k < spans.size(); k++) {
         Span s = spans.get(k);
@@ -617,41 +619,39 @@ final class ModulesScenario {
       }
       String records = "WITH r AS (SELECT xid, resource_manager AS rm, record_type AS rt,"
           + " (regexp_match(block_ref, 'rel \\d+/" + dbOid + "/(\\d+)'))[1]::oid AS rfn"
-          + " FROM pg_get_wal_records_info(?::pg_lsn, ?::pg_lsn) WHERE block_ref ~ 'rel \\d+/" + dbOid + "/')";
+          + " FROM pg_get_wal_records_info(?::pg_lsn, ?::pg_lsn) WHERE block_ref LIKE '%/" + dbOid + "/%')";
       String agg = " count(DISTINCT xid::text) FILTER (WHERE xid::text <> '0') AS xacts,"
           + " count(*) FILTER (WHERE rm = 'Heap' AND (rt LIKE 'UPDATE%' OR rt LIKE 'HOT_UPDATE%')) AS upd,"
           + " count(*) FILTER (WHERE rm = 'Heap' AND rt LIKE 'HOT_UPDATE%') AS hot,"
           + " count(*) FILTER (WHERE rm IN ('Heap', 'Heap2') AND (rt LIKE 'INSERT%' OR rt LIKE 'MULTI_INSERT%')) AS ins,"
           + " count(*) FILTER (WHERE rm = 'Heap' AND rt LIKE 'DELETE%') AS del, count(*) AS recs";
       try {
-        long xacts;
-        long upd;
-        long hot;
-        long ins;
-        long del;
-        long recs;
-        try (PreparedStatement st = c.prepareStatement(records + " SELECT" + agg + " FROM r")) {
-          st.setString(1, from);
-          st.setString(2, to);
-          try (ResultSet rs = st.executeQuery()) {
-            rs.next();
-            xacts = rs.getLong(1);
-            upd = rs.getLong(2);
-            hot = rs.getLong(3);
-            ins = rs.getLong(4);
-            del = rs.getLong(5);
-            recs = rs.getLong(6);
-          }
-        }
+        long xacts = 0;
+        long upd = 0;
+        long hot = 0;
+        long ins = 0;
+        long del = 0;
+        long recs = 0;
         long modulesXacts = 0;
         Map<String, String> by = new LinkedHashMap<>();
+        // one pass over the WAL: a row per relation and the total (its rel NULL)
         try (PreparedStatement st = c.prepareStatement(records + " SELECT coalesce(c.relname, r.rfn::text) AS rel," + agg
-            + " FROM r LEFT JOIN pg_class c ON c.relfilenode = r.rfn GROUP BY 1 ORDER BY count(*) DESC")) {
+            + " FROM r LEFT JOIN pg_class c ON c.relfilenode = r.rfn GROUP BY GROUPING SETS ((coalesce(c.relname, r.rfn::text)), ())"
+            + " ORDER BY count(*) DESC")) {
           st.setString(1, from);
           st.setString(2, to);
           try (ResultSet rs = st.executeQuery()) {
             while (rs.next()) {
               String rel = rs.getString(1);
+              if (rel == null) {
+                xacts = rs.getLong(2);
+                upd = rs.getLong(3);
+                hot = rs.getLong(4);
+                ins = rs.getLong(5);
+                del = rs.getLong(6);
+                recs = rs.getLong(7);
+                continue;
+              }
               if ("modules".equals(rel)) {
                 modulesXacts = rs.getLong(2);
               }
