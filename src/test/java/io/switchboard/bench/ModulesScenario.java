@@ -617,6 +617,9 @@ final class ModulesScenario {
       if (!walinspect || from == null || to == null) {
         return null;
       }
+      if (from.equals(to)) {
+        return new Wal(0, 0, 0, 0, 0, 0, 0, 0, "(nothing)");
+      }
       String records = "WITH r AS (SELECT xid, resource_manager AS rm, record_type AS rt,"
           + " (regexp_match(block_ref, 'rel \\d+/" + dbOid + "/(\\d+)'))[1]::oid AS rfn"
           + " FROM pg_get_wal_records_info(?::pg_lsn, ?::pg_lsn) WHERE block_ref LIKE '%/" + dbOid + "/%')";
