@@ -10,6 +10,8 @@ import io.switchboard.domain.event.LinkRestored;
 import io.switchboard.domain.event.ModuleChanged;
 import io.switchboard.domain.event.ModuleCommand;
 import io.switchboard.domain.Module;
+import io.switchboard.domain.Banner;
+import io.switchboard.persistence.store.BannerStore;
 import io.switchboard.persistence.store.ModuleStore;
 import io.switchboard.domain.event.ParticipantsReloaded;
 import io.switchboard.domain.event.NotificationsStored;
@@ -92,6 +94,7 @@ public final class Addresses {
   /** Stores processed media; answers its id. */
   public static final Address<MediaStore.NewMedia, String> MEDIA_CREATE = new Address<>("sb.media.create");
   public static final Address<String, MediaStore.Media> MEDIA_GET = new Address<>("sb.media.get");
+  public static final Address<String, Void> MEDIA_DELETE = new Address<>("sb.media.delete");
 
   public static final Address<SessionStore.NewSession, String> SESSION_CREATE = new Address<>("sb.sessions.create");
   /** Spends a refresh token and stores its successor; a spent token revokes its session (401). */
@@ -193,6 +196,12 @@ public final class Addresses {
   /** Forgets a module; 404 when unknown. */
   public static final Address<String, ModuleStore.Deleted> MODULE_DELETE = new Address<>("sb.modules.delete");
 
+  /** The global banner, if any. */
+  public static final Address<Void, java.util.Optional<Banner>> BANNER_GET = new Address<>("sb.banner.get");
+  public static final Address<BannerStore.Set, Banner> BANNER_SET = new Address<>("sb.banner.set");
+  /** Clears the banner; answers when. */
+  public static final Address<Void, java.time.Instant> BANNER_CLEAR = new Address<>("sb.banner.clear");
+
   // --- gateway verticle (node-wide module sockets) --------------------------------------------
   /** Sends a command to a module's socket on whichever node holds it; 404 offline, 504 unconfirmed. */
   public static final Address<ModuleCommand, ModuleCommand.Delivered> MODULE_COMMAND = new Address<>("sb.gateway.module-command");
@@ -237,6 +246,9 @@ public final class Addresses {
    * change; the gateway verticle sends it to every node as a {@link Broadcast}.
    */
   public static final Address<ModuleChanged, Void> MODULE_CHANGED = new Address<>("sb.topic.module-changed");
+
+  /** Sends a frame to everyone, on every node: the gateway verticle hands it to the broker ({@link #LOCAL_BROADCAST} on each node). */
+  public static final Address<Broadcast, Void> BROADCAST = new Address<>("sb.topic.broadcast");
 
   /** A frame for every notification socket and stream of the node whose user holds its permission, from any node. */
   public static final Address<Broadcast, Void> LOCAL_BROADCAST = new Address<>("sb.topic.local-broadcast");

@@ -313,19 +313,34 @@ public final class RedisLink implements ClusterLink {
     return true;
   }
 
+  /** How long a stopping link waits for its last publishes to be written. */
+  private static final long LAST_PUBLISHES_MS = 2_000;
+
   @Override
   public Future<Void> stop() {
     return onLink(() -> {
-      stopped = true;
-      up = false;
-      RedisConnection conn = subscriber;
-      subscriber = null;
-      RedisConnection pub = publishing;
-      publishing = null;
-      pending.clear();
-      retry.clear();
-      return Future.all(conn == null ? Future.succeededFuture() : conn.close(),
-          pub == null ? Future.succeededFuture() : pub.close(), publisher.close(), subscriberFactory.close()).mapEmpty();
+      // what is still queued (a stopping node's last changes) is sent before the connections close
+      Future<?> last = Future.succeededFuture();
+      if (publishing != null && hasWork()) {
+        List<Request> batch = new ArrayList<>(retry);
+        batch.addAll(pending);
+        last = publishing.batch(batch).timeout(LAST_PUBLISHES_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+            .recover(e -> Future.succeededFuture());
+      }
+      return last.transform(x -> close());
     });
+  }
+
+  private Future<Void> close() {
+    stopped = true;
+    up = false;
+    RedisConnection conn = subscriber;
+    subscriber = null;
+    RedisConnection pub = publishing;
+    publishing = null;
+    pending.clear();
+    retry.clear();
+    return Future.all(conn == null ? Future.succeededFuture() : conn.close(),
+        pub == null ? Future.succeededFuture() : pub.close(), publisher.close(), subscriberFactory.close()).mapEmpty();
   }
 }

@@ -147,6 +147,16 @@ public final class Settings {
       "SWITCHBOARD_MODULE_COMMAND_TIMEOUT_MILLIS", "5000", intRange(100, 600_000),
       "how long a module command waits for the holding node to confirm the frame was written; then 504");
 
+  public static final Setting<Integer> IMAGE_THREADS = new Setting<>("media.imageThreads", "SWITCHBOARD_IMAGE_THREADS", "2",
+      intRange(1, 64), "threads of the image-decoding pool (uploaded pictures are decoded and re-encoded only there)");
+  public static final Setting<Integer> IMAGE_QUEUE = new Setting<>("media.imageQueue", "SWITCHBOARD_IMAGE_QUEUE", "8",
+      intRange(0, 10_000), "uploaded pictures that may wait for an image thread; past that the upload gets 503 unavailable");
+
+  public static final Setting<String> MEDIA_URL_SECRET = new Setting<>("media.urlSecret", "SWITCHBOARD_MEDIA_URL_SECRET", "",
+      text(), "key material of signed picture URLs (unset = derived from the JWT secret; needed with RS256/ES256 and no secret)");
+  public static final Setting<Integer> MEDIA_URL_TTL_SECONDS = new Setting<>("media.urlTtlSeconds", "SWITCHBOARD_MEDIA_URL_TTL_SECONDS",
+      "3600", intRange(1, 604_800), "how long a signed URL of a conversation picture stays valid");
+
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, EVENT_LOOPS, HTTP_INSTANCES,
       HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
@@ -156,5 +166,5 @@ public final class Settings {
       AUTH_HASH_THREADS, AUTH_HASH_QUEUE, AUTH_IP_BURST, AUTH_IP_PER_MINUTE, WEBHOOK_ALLOW_PRIVATE, WS_FRAME_BURST, WS_FRAMES_PER_SECOND,
       TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS, MODULE_HEARTBEAT_TIMEOUT_SECONDS, MODULE_HEARTBEAT_FLUSH_MILLIS,
       MODULE_REGISTRATION_KEY, NOTIFY_WEBHOOK_URL, MODULE_ALERT_COALESCE_SECONDS, MODULE_FIELD_MAX_CHARS, MODULE_DATA_REQUIREMENT_MAX_CHARS,
-      MODULE_COMMAND_TIMEOUT_MILLIS);
+      MODULE_COMMAND_TIMEOUT_MILLIS, MEDIA_URL_SECRET, MEDIA_URL_TTL_SECONDS, IMAGE_THREADS, IMAGE_QUEUE);
 }

@@ -4,6 +4,7 @@ import io.switchboard.domain.Message;
 import io.switchboard.domain.Notification;
 import java.time.OffsetDateTime;
 import io.vertx.core.json.JsonArray;
+import io.switchboard.domain.Banner;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -73,6 +74,16 @@ public final class Frames {
 
   public static String presence(String userId, boolean online) {
     return new JsonObject().put("type", "presence").put("userId", userId).put("online", online).encode();
+  }
+
+  /** SPEC §4: the global banner as it now is. */
+  public static String banner(Banner b) {
+    return new JsonObject().put("type", "banner").mergeIn(b.toJson()).encode();
+  }
+
+  /** SPEC §4: the banner was cleared. */
+  public static String bannerCleared(java.time.Instant at) {
+    return new JsonObject().put("type", "banner").put("text", null).put("image", null).put("updatedAt", at.toString()).encode();
   }
 
   /** SPEC §7: a module's online/offline change, for users with {@code modules.view}. */

@@ -7,6 +7,7 @@ import io.switchboard.cluster.PresenceRegistry;
 import io.switchboard.cluster.Topic;
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
+import io.switchboard.media.MediaUrls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,11 +41,14 @@ public final class Gateway {
   private final int frameBurst;
   private final double framesPerSecond;
   private final ModuleSockets modules;
+  private volatile String banner;
+  private final MediaUrls mediaUrls;
 
   public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence, MeterRegistry meters,
       ModuleSockets modules) {
     this.broker = broker;
     this.modules = modules;
+    this.mediaUrls = new MediaUrls(config);
     this.meters = meters;
     this.presence = presence;
     this.messaging = new Messaging(vertx, broker,
@@ -62,6 +66,20 @@ public final class Gateway {
 
   public ClusterBroker broker() {
     return broker;
+  }
+
+  /** Signs conversation pictures' URLs for each reader (SPEC §4). */
+  public MediaUrls mediaUrls() {
+    return mediaUrls;
+  }
+
+  /** The frame of the current global banner (SPEC §4), for sockets that open later; null when there is none. */
+  public String banner() {
+    return banner;
+  }
+
+  public void banner(String frame) {
+    this.banner = frame;
   }
 
   /** The module sockets this node holds (SPEC §7). */

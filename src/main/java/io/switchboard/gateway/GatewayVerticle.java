@@ -37,6 +37,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long PURGE_EVERY_MS = 60_000;
   /** Who sees module changes on their notification sockets (SPEC §7). */
   static final String MODULES_VIEW = "modules.view";
+  /** The broadcast type of the global banner (SPEC §4). */
+  public static final String BANNER = "banner";
   /**
    * How far before the link was found down revocations are read back: events published while the
    * connection was already failing but not yet found lost, and clock differences between the nodes
@@ -45,6 +47,9 @@ public final class GatewayVerticle extends VerticleBase {
   private static final long CATCH_UP_MARGIN_MS = 60_000;
   private final NodeContext node;
   private ClusterLink link;
+  private ModuleSockets modules;
+  /** How long a stopping node waits for its module sockets' offline writes. */
+  private static final long MODULES_SETTLE_MS = 5_000;
   private RedisPresence redisPresence;
 
   public GatewayVerticle(NodeContext node) {
@@ -80,11 +85,19 @@ public final class GatewayVerticle extends VerticleBase {
     } else {
       presence = new LocalPresence();
     }
-    ModuleSockets modules = new ModuleSockets(vertx, node.nodeId(), config.get(Settings.MODULE_HEARTBEAT_TIMEOUT_SECONDS),
+    modules = new ModuleSockets(vertx, node.nodeId(), config.get(Settings.MODULE_HEARTBEAT_TIMEOUT_SECONDS),
         config.get(Settings.MODULE_COMMAND_TIMEOUT_MILLIS));
     modules.start(inbox, config.get(Settings.MODULE_HEARTBEAT_FLUSH_MILLIS));
     Gateway gateway = new Gateway(vertx, node.config(), broker, presence, node.metrics(), modules);
     node.attachGateway(gateway);
+    // frames for everyone, from any verticle of the node, go to every node; the banner's is remembered for later sockets
+    Bus.subscribe(vertx, Addresses.BROADCAST, broker::broadcast);
+    Bus.subscribe(vertx, Addresses.LOCAL_BROADCAST, b -> {
+      if (BANNER.equals(b.type())) {
+        // a cleared banner's frame has no text: later sockets get nothing
+        gateway.banner(new io.vertx.core.json.JsonObject(b.frame()).getValue("text") == null ? null : b.frame());
+      }
+    });
     // a module's change, wherever it was written, reaches the notification sockets of every node
     Bus.subscribe(vertx, Addresses.MODULE_CHANGED, c -> broker.broadcast(
         new Broadcast("module", Frames.module(c.hash(), c.name(), c.online()), MODULES_VIEW, false)));
@@ -103,6 +116,8 @@ public final class GatewayVerticle extends VerticleBase {
       // permission changes published meanwhile are lost: nothing cached before now is trusted
       node.permissions().invalidate(null);
       Bus.publish(vertx, Addresses.LINK_RESTORED, new LinkRestored(downSince, now));
+      // a banner changed while the link was down did not reach this node
+      loadBanner(gateway);
       if (redisPresence != null) {
         redisPresence.reregister();
       }
@@ -123,7 +138,15 @@ public final class GatewayVerticle extends VerticleBase {
     // A node that cannot reach Redis at start still serves its own sockets and keeps trying.
     link.start().onFailure(e -> { });
     return Bus.request(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, (Void) null)
-        .onSuccess(list -> list.forEach(node.revocations()::revoke));
+        .onSuccess(list -> list.forEach(node.revocations()::revoke))
+        .compose(v -> loadBanner(gateway));
+  }
+
+  private Future<Void> loadBanner(Gateway gateway) {
+    return Bus.request(vertx, Addresses.BANNER_GET, (Void) null)
+        .onSuccess(b -> gateway.banner(b.map(Frames::banner).orElse(null)))
+        .onFailure(e -> log.atWarn().setCause(e).log("cannot read the banner"))
+        .mapEmpty();
   }
 
   /**
@@ -146,6 +169,13 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // the module sockets closed with the HTTP verticles: their offline changes are written and announced first
+    Future<Void> settled = modules == null ? Future.succeededFuture()
+        : modules.settle(MODULES_SETTLE_MS).compose(v -> Future.<Void>future(p -> context.runOnContext(x -> p.complete())));
+    return settled.transform(x -> leave());
+  }
+
+  private Future<?> leave() {
     Future<Void> presence = redisPresence == null ? Future.succeededFuture() : redisPresence.stop();
     return presence.transform(x -> link == null ? Future.succeededFuture() : link.stop());
   }

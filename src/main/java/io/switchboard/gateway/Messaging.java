@@ -60,7 +60,29 @@ public final class Messaging {
     if (wait > 0) {
       return Future.failedFuture(ApiException.rateLimited(wait));
     }
-    return Bus.request(vertx, Addresses.MESSAGE_SEND, new MessageStore.Send(conversationId, userId, text, clientMsgId));
+    return Bus.request(vertx, Addresses.MESSAGE_SEND, new MessageStore.Send(conversationId, userId, text, clientMsgId, null));
+  }
+
+  /**
+   * A picture's message is checked and counted against the sender's rate limit before the picture is
+   * decoded ({@code caption} optional, as a text message's text); answers the check's outcome.
+   */
+  public Future<Void> admitPicture(String userId, String conversationId, String caption, String clientMsgId) {
+    if (caption != null && caption.length() > MAX_TEXT) {
+      return Future.failedFuture(new ApiException(400, ErrorCodes.TOO_LONG, "caption is longer than " + MAX_TEXT + " characters"));
+    }
+    if (caption != null && caption.indexOf('\0') >= 0 || clientMsgId != null && clientMsgId.indexOf('\0') >= 0) {
+      return Future.failedFuture(ApiException.validation(caption != null && caption.indexOf('\0') >= 0 ? "caption" : "clientMsgId",
+          "must not contain NUL characters"));
+    }
+    long wait = limiter.take(userId, conversationId, System.nanoTime());
+    return wait > 0 ? Future.failedFuture(ApiException.rateLimited(wait)) : Future.succeededFuture();
+  }
+
+  /** Stores the message of an admitted picture ({@link #admitPicture}), its media already stored. */
+  public Future<MessageStore.Sent> sendPicture(String userId, String conversationId, String caption, String clientMsgId, String mediaId) {
+    String text = caption == null || caption.isBlank() ? null : caption;
+    return Bus.request(vertx, Addresses.MESSAGE_SEND, new MessageStore.Send(conversationId, userId, text, clientMsgId, mediaId));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.switchboard.error.ApiException;
 import io.switchboard.persistence.store.ModuleStore;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -56,6 +57,18 @@ public final class ModuleSockets {
   private final long timeoutMillis;
   private final long commandTimeoutMillis;
   private final Map<String, Held> byConnection = new ConcurrentHashMap<>();
+  private final java.util.Set<Promise<Void>> pending = ConcurrentHashMap.newKeySet();
+  /**
+   * Close orders that came for a connection not registered yet (its upgrade still finishing when the
+   * socket that replaces it took the row over), by connection: it is closed as it registers. Kept a
+   * minute, at most {@link #EARLY_CLOSES} of them.
+   */
+  private final Map<String, EarlyClose> earlyCloses = new ConcurrentHashMap<>();
+  private static final int EARLY_CLOSES = 10_000;
+  private static final long EARLY_CLOSE_MS = 60_000;
+
+  private record EarlyClose(short code, String reason, long at) {
+  }
   private Context home;
   private NodeInbox inbox;
   /** The heartbeat last written per connection (only the home loop touches it). */
@@ -77,9 +90,18 @@ public final class ModuleSockets {
     this.home = Vertx.currentContext();
     this.inbox = inbox;
     inbox.handle(CLOSE, body -> {
-      Held held = byConnection.get(body.getString("connection", ""));
+      String connection = body.getString("connection", "");
+      short code = body.getInteger("code").shortValue();
+      Held held = byConnection.get(connection);
       if (held != null) {
-        held.closeSoon(body.getInteger("code").shortValue(), body.getString("reason"));
+        held.closeSoon(code, body.getString("reason"));
+      } else if (earlyCloses.size() < EARLY_CLOSES) {
+        earlyCloses.put(connection, new EarlyClose(code, body.getString("reason"), System.currentTimeMillis()));
+        // it may have registered meanwhile
+        Held late = byConnection.get(connection);
+        if (late != null && earlyCloses.remove(connection) != null) {
+          late.closeSoon(code, body.getString("reason"));
+        }
       }
       return Future.succeededFuture(new JsonObject());
     });
@@ -98,6 +120,11 @@ public final class ModuleSockets {
   /** The row names {@code held} now: registers it and has the socket it replaced closed (4409). */
   public void opened(Held held, ModuleStore.Connected connected) {
     byConnection.put(held.connection(), held);
+    EarlyClose early = earlyCloses.remove(held.connection());
+    if (early != null) {
+      held.closeSoon(early.code(), early.reason());
+      return;
+    }
     if (connected.previousConnection() != null && !connected.previousConnection().equals(held.connection())) {
       String node = connected.previousNode();
       JsonObject close = new JsonObject().put("connection", connected.previousConnection())
@@ -118,9 +145,29 @@ public final class ModuleSockets {
   }
 
   private void disconnect(String hash, String connection, long lastHeartbeat) {
+    Promise<Void> done = Promise.promise();
+    pending.add(done);
     Bus.request(vertx, Addresses.MODULE_DISCONNECT, new ModuleStore.Disconnect(hash, connection, Instant.ofEpochMilli(lastHeartbeat)))
         .onFailure(e -> log.atWarn().addKeyValue("module", hash).setCause(e)
-            .log("cannot record a closed module socket; modules.expire will set it offline"));
+            .log("cannot record a closed module socket; modules.expire will set it offline"))
+        .onComplete(ar -> {
+          pending.remove(done);
+          done.complete();
+        });
+  }
+
+  /**
+   * Completes once the offline writes of the sockets closed so far are done (at most
+   * {@code timeoutMillis}): a stopping node waits for them before it leaves the cluster, so that
+   * their changes are still announced to the other nodes.
+   */
+  public Future<Void> settle(long timeoutMillis) {
+    List<Future<Void>> waiting = pending.stream().map(Promise::future).toList();
+    if (waiting.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return Future.join(waiting).<Void>mapEmpty().timeout(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> Future.succeededFuture());
   }
 
   /** A new socket's connection id. */
@@ -131,6 +178,7 @@ public final class ModuleSockets {
   /** Writes the heartbeats that moved since the last flush, in one statement; closes silent sockets. */
   private void flush() {
     long now = System.currentTimeMillis();
+    earlyCloses.values().removeIf(e -> now - e.at() > EARLY_CLOSE_MS);
     List<ModuleStore.Beat> beats = new ArrayList<>();
     written.keySet().retainAll(byConnection.keySet());
     for (Held held : byConnection.values()) {

@@ -22,6 +22,9 @@ import io.switchboard.http.api.MessagesApi;
 import io.switchboard.http.api.NotificationsApi;
 import io.switchboard.http.api.ModuleRegistrationApi;
 import io.switchboard.http.api.ModulesApi;
+import io.switchboard.http.api.BannerApi;
+import io.switchboard.media.ImageWork;
+import io.switchboard.media.MediaUrls;
 import io.switchboard.gateway.session.ModuleUpgrade;
 import io.switchboard.auth.TokenService;
 import io.switchboard.config.Settings;
@@ -75,6 +78,7 @@ public final class HttpVerticle extends VerticleBase {
     var config = node.config();
     Authenticator authenticator = new Authenticator(vertx, node, new TokenService(vertx, config));
     AuthGuard guard = new AuthGuard(authenticator);
+    MediaUrls media = new MediaUrls(config);
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     headTimeout = new HeadTimeout(vertx, config.get(Settings.HTTP_HEADER_TIMEOUT_SECONDS) * 1000L,
@@ -110,7 +114,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(NotificationUpgrade.LEGACY_PATH).handler(NotificationUpgrade.legacy(authenticator, users));
     router.get(ModuleUpgrade.PATH).handler(new ModuleUpgrade(sessions, node.gateway().modules()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
-    router.get("/media/:id").handler(new MediaRoute(vertx));
+    router.get("/media/:id").handler(new MediaRoute(vertx, media));
     router.get("/docs").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) {
         ctx.next();
@@ -133,19 +137,21 @@ public final class HttpVerticle extends VerticleBase {
     var config = node.config();
     PasswordHasher hasher = new PasswordHasher(vertx, node);
     LoginThrottle throttle = new LoginThrottle(vertx, config);
+    ImageWork images = new ImageWork(vertx, config);
     return List.of(
         new OpsApi(vertx, node),
         new AuthApi(vertx, authenticator.tokens(), hasher, throttle, node.signInCalls()),
         new JobsAdminApi(vertx, config),
-        new MeApi(vertx, hasher, throttle, uploads),
+        new MeApi(vertx, hasher, throttle, uploads, images),
         new AdminUsersApi(vertx, node, hasher),
         new AdminGroupsApi(vertx, node),
         new AuditApi(vertx),
         new ConversationsApi(vertx, node.gateway()),
-        new MessagesApi(vertx, node.gateway()),
+        new MessagesApi(vertx, node.gateway(), uploads, images),
         new NotificationsApi(vertx),
         new ModuleRegistrationApi(vertx, config),
         new ModulesApi(vertx),
+        new BannerApi(vertx, uploads, images),
         routes -> routes.getRoute(NotificationStreams.OPERATION).addHandler(new NotificationStreams(authenticator, users)));
   }
 

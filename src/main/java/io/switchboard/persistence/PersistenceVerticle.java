@@ -9,6 +9,7 @@ import io.switchboard.config.Settings;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.event.StoredMessages;
 import io.switchboard.persistence.store.AuditStore;
+import io.switchboard.persistence.store.BannerStore;
 import io.switchboard.persistence.store.CaptchaStore;
 import io.switchboard.persistence.store.JobStore;
 import io.switchboard.persistence.store.LoginAttemptStore;
@@ -111,7 +112,8 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.JOB_LIST, jobs::list);
     Bus.consume(vertx, Addresses.JOB_RETRY, jobs::retry);
     Bus.consume(vertx, Addresses.JOB_QUEUE_DEPTH, v -> jobs.depth());
-    Bus.consume(vertx, Addresses.JOBS_PURGE, v -> jobs.purge());
+    MediaStore media = new MediaStore(pool);
+    Bus.consume(vertx, Addresses.JOBS_PURGE, v -> jobs.purge().compose(n -> media.sweep().map(m -> n + m)));
     RetentionStore retention = new RetentionStore(pool);
     Bus.consume(vertx, Addresses.RETENTION_PURGE, retention::purge);
     GroupStore groups = new GroupStore(pool);
@@ -123,9 +125,9 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.GROUP_DELETE, groups::delete);
     Bus.consume(vertx, Addresses.GROUP_SET_PERMISSIONS, groups::setPermissions);
     Bus.consume(vertx, Addresses.PERMISSION_LIST, v -> groups.permissions());
-    MediaStore media = new MediaStore(pool);
     Bus.consume(vertx, Addresses.MEDIA_CREATE, media::create);
     Bus.consume(vertx, Addresses.MEDIA_GET, media::get);
+    Bus.consume(vertx, Addresses.MEDIA_DELETE, media::delete);
     ConversationStore conversations = new ConversationStore(pool);
     Bus.consume(vertx, Addresses.CONVERSATION_CREATE, conversations::create);
     Bus.consume(vertx, Addresses.CONVERSATION_LOOKUP, conversations::lookup);
@@ -170,6 +172,10 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.MODULE_DISCONNECT, d -> modules.disconnect(d).onSuccess(done -> done.changes().forEach(this::announce)));
     Bus.consume(vertx, Addresses.MODULE_EXPIRE, t -> modules.expire(t).onSuccess(done -> done.changes().forEach(this::announce)));
     Bus.consume(vertx, Addresses.MODULE_DELETE, h -> modules.delete(h).onSuccess(done -> announce(done.change())));
+    BannerStore banner = new BannerStore(pool);
+    Bus.consume(vertx, Addresses.BANNER_GET, v -> banner.get());
+    Bus.consume(vertx, Addresses.BANNER_SET, banner::set);
+    Bus.consume(vertx, Addresses.BANNER_CLEAR, v -> banner.clear());
     return pool.query("SELECT 1").execute();
   }
 

@@ -61,6 +61,8 @@ class AuthorizationMatrixTest {
   }
 
   static final Object AVATAR = new Object();
+  /** The banner's multipart form: text and a picture. */
+  static final Object BANNER = new Object();
   static final Object STREAM = new Object();
   static final String MODERATE = "rooms.moderate";
 
@@ -222,6 +224,11 @@ class AuthorizationMatrixTest {
     // a module with no socket: the holder of modules.manage gets past the guard to the module's 404
     rows.add(row("sendModuleCommand", admin(404), (c, r) -> req(json("payload", json("run", true)), "hash", c.freshModule())));
 
+    // the global banner: read by anyone signed in, set and cleared with announcements.send
+    rows.add(row("getBanner", signedIn(200), NOTHING));
+    rows.add(row("setBanner", admin(200), (c, r) -> req(BANNER)));
+    rows.add(row("clearBanner", admin(204), NOTHING));
+
     rows.add(row("createConversation", signedIn(201), (c, r) -> req(json("kind", "group"))));
     rows.add(row("listConversations", signedIn(200), NOTHING));
     rows.add(row("listRooms", signedIn(200), NOTHING));
@@ -236,6 +243,7 @@ class AuthorizationMatrixTest {
     rows.add(row("markRead", expect(401, 403, 200, 200, 403, 403), (c, r) -> req(json("seq", 1), "id", c.room())));
     rows.add(row("listMessages", expect(401, 403, 200, 200, 200, 200), (c, r) -> req(null, "id", c.room())));
     rows.add(row("sendMessage", expect(401, 403, 201, 201, 403, 403), (c, r) -> req(json("text", "hi"), "id", c.room())));
+    rows.add(row("sendImage", expect(401, 403, 201, 201, 403, 403), (c, r) -> req(AVATAR, "id", c.room())));
     rows.add(row("recallMessage", expect(401, 403, 200, 403, 403, 403), (c, r) -> req(null, "id", c.room(), "seq", "1")));
     rows.add(row("deleteMessage", expect(401, 403, 200, 200, 200, 200), (c, r) -> req(null, "id", c.room(), "seq", "1")));
     rows.add(variant("deleteMessage", "owners-message", expect(401, 403, 403, 200, 200, 200),
@@ -285,6 +293,8 @@ class AuthorizationMatrixTest {
         assertThat(path).as("every path parameter of %s is given", row.name()).doesNotContain("{");
         Http.Response r = req.body() == AVATAR
             ? http.multipart(op.getHttpMethod().name(), path, token, "file", "a.png", "image/png", Ctx.PNG, Map.of())
+            : req.body() == BANNER
+            ? http.multipart(op.getHttpMethod().name(), path, token, "file", "a.png", "image/png", Ctx.PNG, Map.of("text", "matrix banner"))
             : req.body() == STREAM ? http.streamHead(op.getHttpMethod().name(), path, token, Map.of())
             : http.send(op.getHttpMethod().name(), path, req.body() == null ? null : req.body().toString(), token,
                 req.body() == null ? Map.of() : Map.of("Content-Type", "application/json"));

@@ -60,6 +60,27 @@ public final class Http {
     return get(path, null);
   }
 
+  /** A response whose body is kept as bytes (a picture). */
+  public record Binary(int status, byte[] bytes, java.net.http.HttpHeaders headers) {
+
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
+    }
+  }
+
+  /** {@code GET path} without a token, the body as bytes. */
+  public Binary binary(String path) {
+    try {
+      HttpResponse<byte[]> r = CLIENT.send(request("GET", path, null, null, Map.of()), HttpResponse.BodyHandlers.ofByteArray());
+      return new Binary(r.statusCode(), r.body(), r.headers());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Response post(String path, Object json, String token) {
     return send("POST", path, json == null ? null : json.toString(), token, Map.of("Content-Type", "application/json"));
   }

@@ -26,6 +26,9 @@ import java.util.function.LongConsumer;
  */
 final class ChatSocket extends Session implements Subscriber<ConversationEvent> {
 
+  /** Banners wait for the welcome; then the current banner follows it. */
+  private final Greeting greeting = new Greeting(e -> write(e.frame()));
+
   static final String KIND = "chat";
   private static final int MAX_CLIENT_MSG_ID = 128;
 
@@ -78,7 +81,9 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
         return Future.succeededFuture();
       }
       write(Frames.welcome(conversationId, base, online));
-      return replay.start(since, base, this::stored, Message::seq, m -> write(Frames.message(m)),
+      greeting.greeted(hub.gateway().banner());
+      return replay.start(since, base, this::stored, Message::seq,
+          m -> write(hub.gateway().mediaUrls().signFrame(Frames.message(m), principal.userId())),
           () -> write(Frames.error(ErrorCodes.BAD_SINCE, "since " + since + " is beyond lastSeq " + base, null)), this::isClosed);
     });
   }
@@ -109,6 +114,8 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
           close(CloseCodes.FORBIDDEN, "no longer a participant");
         }
       }
+      // a picture's URL is signed for this socket's user
+      case MESSAGE -> write(hub.gateway().mediaUrls().signFrame(event.frame(), principal.userId()));
       default -> write(event.frame());
     }
   }
@@ -178,7 +185,7 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
   @Override
   public void broadcast(Broadcast event) {
     if (event.chatSockets()) {
-      write(event.frame());
+      greeting.offer(event);
     }
   }
 

@@ -22,6 +22,8 @@ final class NotificationSocket extends Session implements Subscriber<UserEvent> 
   private final UserHub hub;
   private final Long since;
   private final boolean welcome;
+  /** Module frames and banners wait for the welcome; then the current banner follows it. */
+  private final Greeting greeting = new Greeting(e -> write(e.frame()));
   private final Replay<UserEvent> replay = new Replay<>(UserEvent::seq, e -> write(e.frame()));
 
   /** {@code welcome}: greet with the newest id first (not on the old path, whose clients know no such frame). */
@@ -45,6 +47,7 @@ final class NotificationSocket extends Session implements Subscriber<UserEvent> 
     if (welcome) {
       write(Frames.notificationsWelcome(base));
     }
+    greeting.greeted(hub.sessions().gateway().banner());
     String userId = principal.userId();
     return replay.start(since, base, (after, upTo, limit) -> hub.notifications(userId, after, upTo, limit), Notification::id,
         n -> write(Frames.notification(n)),
@@ -64,7 +67,7 @@ final class NotificationSocket extends Session implements Subscriber<UserEvent> 
 
   @Override
   public void broadcast(Broadcast event) {
-    write(event.frame());
+    greeting.offer(event);
   }
 
   @Override

@@ -18,6 +18,9 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member {
 
+  /** Module events and banners wait for the live comment; then the current banner follows it. */
+  private final Greeting greeting = new Greeting(e -> send("event: " + e.type() + "\ndata: " + e.frame() + "\n\n"));
+
   static final String KIND = "sse";
   static final long KEEP_ALIVE_MS = 15_000;
 
@@ -54,6 +57,7 @@ final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member
       return Future.succeededFuture();
     }
     send(": live " + base + "\n\n");
+    greeting.greeted(hub.sessions().gateway().banner());
     String userId = principal.userId();
     // a Last-Event-ID ahead of the newest id (there is no error event in SSE) resumes from the newest
     return replay.start(since == null ? null : Math.min(since, base), base,
@@ -71,7 +75,7 @@ final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member
   /** No {@code id:}: it is not a notification, and a browser keeps the last notification id for its resume. */
   @Override
   public void broadcast(Broadcast event) {
-    send("event: " + event.type() + "\ndata: " + event.frame() + "\n\n");
+    greeting.offer(event);
   }
 
   private void write(long id, String frame) {

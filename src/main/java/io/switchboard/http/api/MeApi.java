@@ -10,6 +10,8 @@ import io.switchboard.error.ApiException;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiModule;
 import io.switchboard.http.Uploads;
+import io.switchboard.media.ImageWork;
+import io.switchboard.media.Profile;
 import io.switchboard.persistence.store.MediaStore;
 import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
@@ -33,12 +35,15 @@ public final class MeApi implements ApiModule {
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
   private final Uploads uploads;
+  private final ImageWork images;
 
-  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle, Uploads uploads) {
+  /** @param images the node's image pool ({@code new ImageWork(vertx, node.config())}) */
+  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle, Uploads uploads, ImageWork images) {
     this.vertx = vertx;
     this.hasher = hasher;
     this.throttle = throttle;
     this.uploads = uploads;
+    this.images = images;
   }
 
   @Override
@@ -102,9 +107,10 @@ public final class MeApi implements ApiModule {
     }
     String userId = Api.principal(ctx).userId();
     Path file = Path.of(upload.uploadedFileName());
-    Future<User> updated = vertx.executeBlocking(() -> AvatarImage.fromFile(file), false)
+    // decoded on the node's image pool (503 at once when it is full); the original file is never kept
+    Future<User> updated = images.process(file, Profile.AVATAR)
         .compose(image -> Bus.request(vertx, Addresses.MEDIA_CREATE,
-            new MediaStore.NewMedia(userId, "image/png", image.width(), image.height(), image.png())))
+            new MediaStore.NewMedia(userId, image.contentType(), image.width(), image.height(), image.bytes())))
         .compose(mediaId -> Bus.request(vertx, Addresses.USER_SET_AVATAR, new UserStore.SetAvatar(userId, mediaId)));
     Api.reply(ctx, 200, updated, User::toJson);
   }

@@ -1,5 +1,16 @@
 package io.switchboard.http.api;
 
+import io.switchboard.error.ApiException;
+import io.switchboard.http.Uploads;
+import io.switchboard.media.ImageWork;
+import io.switchboard.media.Profile;
+import io.switchboard.persistence.store.MediaStore;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.FileUpload;
+import java.nio.file.Path;
+import java.util.Locale;
+
 import io.switchboard.auth.Principal;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
@@ -21,16 +32,22 @@ public final class MessagesApi implements ApiModule {
   private final Gateway gateway;
   private final ConversationAccess access;
 
-  public MessagesApi(Vertx vertx, Gateway gateway) {
+  private final Uploads uploads;
+  private final ImageWork images;
+
+  public MessagesApi(Vertx vertx, Gateway gateway, Uploads uploads, ImageWork images) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.access = new ConversationAccess(vertx);
+    this.uploads = uploads;
+    this.images = images;
   }
 
   @Override
   public void mount(RouterBuilder routes) {
     routes.getRoute("listMessages").addHandler(this::history);
     routes.getRoute("sendMessage").addHandler(this::send);
+    uploads.accept(routes.getRoute("sendImage")).addHandler(this::sendImage);
     routes.getRoute("recallMessage").addHandler(this::recall);
     routes.getRoute("deleteMessage").addHandler(this::delete);
   }
@@ -44,7 +61,7 @@ public final class MessagesApi implements ApiModule {
         .compose(a -> Bus.request(vertx, Addresses.MESSAGE_HISTORY, new MessageStore.History(a.conversation().id(), before, after, limit))),
         page -> {
           JsonArray items = new JsonArray();
-          page.items().forEach(m -> items.add(m.toJson()));
+          page.items().forEach(m -> items.add(json(m, principal.userId())));
           return new JsonObject().put("items", items).put("hasMore", page.hasMore());
         });
   }
@@ -63,14 +80,67 @@ public final class MessagesApi implements ApiModule {
     JsonObject body = Api.body(ctx);
     Api.reply(ctx, 201, access.participant(principal, Api.path(ctx, "id"))
             .compose(a -> gateway.messaging().send(principal.userId(), a.conversation().id(), body.getString("text"), body.getString("clientMsgId"))),
-        sent -> sent.message().toJson());
+        sent -> json(sent.message(), principal.userId()));
+  }
+
+  /**
+   * {@code POST /api/conversations/{id}/images}: a participant's picture message. The order: the
+   * caller may write here, the caption and rate limit (a refused upload is never decoded), the picture
+   * re-encoded on the image pool, stored as the conversation's media, then the message; a message the
+   * store refuses takes its picture with it.
+   */
+  private void sendImage(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      ctx.fail(new ApiException(415, "unsupported_media_type", "send the picture as multipart/form-data in the field file"));
+      return;
+    }
+    FileUpload upload = ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst().orElse(null);
+    if (upload == null) {
+      ctx.fail(ApiException.validation("file", "required"));
+      return;
+    }
+    Principal principal = Api.principal(ctx);
+    String caption = ctx.request().getFormAttribute("caption");
+    String clientMsgId = ctx.request().getFormAttribute("clientMsgId");
+    if (clientMsgId != null && (clientMsgId.isEmpty() || clientMsgId.length() > 128)) {
+      ctx.fail(ApiException.validation("clientMsgId", "1 to 128 characters"));
+      return;
+    }
+    Path file = Path.of(upload.uploadedFileName());
+    Future<MessageStore.Sent> sent = access.participant(principal, Api.path(ctx, "id")).compose(a -> {
+      String conversationId = a.conversation().id();
+      return gateway.messaging().admitPicture(principal.userId(), conversationId, caption, clientMsgId)
+          .compose(v -> images.process(file, Profile.MESSAGE))
+          .compose(p -> Bus.request(vertx, Addresses.MEDIA_CREATE,
+              new MediaStore.NewMedia(principal.userId(), p.contentType(), p.width(), p.height(), p.bytes(), conversationId)))
+          .compose(mediaId -> gateway.messaging().sendPicture(principal.userId(), conversationId, caption, clientMsgId, mediaId)
+              .compose(s -> {
+                // a retried clientMsgId answers the stored message: this upload's copy is not kept
+                if (s.duplicate()) {
+                  return Bus.request(vertx, Addresses.MEDIA_DELETE, mediaId).map(s);
+                }
+                return Future.succeededFuture(s);
+              }, e -> Bus.request(vertx, Addresses.MEDIA_DELETE, mediaId).transform(x -> Future.failedFuture(e))));
+    });
+    Api.reply(ctx, 201, sent, s -> json(s.message(), principal.userId()));
+  }
+
+  /** A message as {@code reader} sees it: its picture's URL signed for them. */
+  private JsonObject json(Message m, String reader) {
+    JsonObject json = m.toJson();
+    JsonObject image = json.getJsonObject("image");
+    if (image != null) {
+      image.put("url", gateway.mediaUrls().url(m.image().mediaId(), reader));
+    }
+    return json;
   }
 
   private void recall(RoutingContext ctx) {
     Principal principal = Api.principal(ctx);
     long seq = seq(ctx);
     Api.reply(ctx, 200, access.participant(principal, Api.path(ctx, "id"))
-        .compose(a -> gateway.messaging().recall(principal.userId(), a.conversation().id(), seq)), Message::toJson);
+        .compose(a -> gateway.messaging().recall(principal.userId(), a.conversation().id(), seq)), m -> json(m, principal.userId()));
   }
 
   private void delete(RoutingContext ctx) {
@@ -78,6 +148,6 @@ public final class MessagesApi implements ApiModule {
     long seq = seq(ctx);
     Api.reply(ctx, 200, access.readable(principal, Api.path(ctx, "id"))
         .compose(a -> gateway.messaging().delete(principal.userId(), a.conversation().id(), seq,
-            ConversationAccess.canManage(principal, a))), Message::toJson);
+            ConversationAccess.canManage(principal, a))), m -> json(m, principal.userId()));
   }
 }

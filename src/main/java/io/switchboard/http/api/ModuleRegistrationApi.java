@@ -8,6 +8,8 @@ import io.switchboard.domain.Module;
 import io.switchboard.error.ApiException;
 import io.switchboard.http.ApiModule;
 import io.switchboard.persistence.store.ModuleStore;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -70,7 +72,7 @@ public final class ModuleRegistrationApi implements ApiModule {
     Buffer raw = ctx.body() == null ? null : ctx.body().buffer();
     Object parsed;
     try {
-      parsed = raw == null || raw.length() == 0 ? null : Json.decodeValue(raw);
+      parsed = raw == null || raw.length() == 0 || !strictJson(raw.toString(StandardCharsets.UTF_8)) ? null : Json.decodeValue(raw);
     } catch (DecodeException e) {
       parsed = null;
     }
@@ -114,9 +116,7 @@ public final class ModuleRegistrationApi implements ApiModule {
       dataText = "{}";
       asValue = false;
     } else if (data instanceof String s) {
-      try {
-        Json.decodeValue(s);
-      } catch (DecodeException e) {
+      if (!strictJson(s)) {
         throw bad("dataRequirement must be valid JSON");
       }
       dataText = s;
@@ -125,7 +125,7 @@ public final class ModuleRegistrationApi implements ApiModule {
       dataText = Json.encode(data);
       asValue = true;
     }
-    if (dataText.length() > dataMax) {
+    if (dataText.codePointCount(0, dataText.length()) > dataMax) {
       throw bad("dataRequirement is longer than " + dataMax + " characters");
     }
     return new ModuleStore.Register(name, description, missionKind, dataText, asValue);
@@ -139,13 +139,31 @@ public final class ModuleRegistrationApi implements ApiModule {
     if (!(value instanceof String s)) {
       throw bad(name + " must be a string");
     }
-    if (s.length() > fieldMax) {
+    if (s.codePointCount(0, s.length()) > fieldMax) {
       throw bad(name + " is longer than " + fieldMax + " characters");
     }
     if (s.indexOf('\u0000') >= 0) {
       throw bad(name + " must not contain NUL characters");
     }
     return s;
+  }
+
+  private static final JsonFactory STRICT = new JsonFactory();
+
+  /**
+   * Whether {@code text} is one JSON value and nothing else, as the old platform's {@code json.loads}
+   * took it: no comments, no trailing text (Vert.x's own decoder lets comments through).
+   */
+  static boolean strictJson(String text) {
+    try (JsonParser parser = STRICT.createParser(text)) {
+      if (parser.nextToken() == null) {
+        return false;
+      }
+      parser.skipChildren();
+      return parser.nextToken() == null;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static ApiException bad(String message) {

@@ -8,17 +8,30 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
-/** Stored media (avatars): already processed image bytes with their type and size. */
+/**
+ * Stored media: already processed picture bytes with their type and size. A conversation's pictures
+ * ({@code conversationId} set) are served through signed URLs only; avatars and the banner's to anyone.
+ */
 public final class MediaStore {
 
-  public record NewMedia(String ownerId, String contentType, int width, int height, byte[] bytes) {
+  public record NewMedia(String ownerId, String contentType, int width, int height, byte[] bytes, String conversationId) {
+
+    public NewMedia(String ownerId, String contentType, int width, int height, byte[] bytes) {
+      this(ownerId, contentType, width, height, bytes, null);
+    }
   }
 
-  public record Media(String id, String contentType, int width, int height, Buffer bytes) {
+  public record Media(String id, String contentType, int width, int height, Buffer bytes, String conversationId) {
   }
 
-  static final String INSERT = "INSERT INTO media (id, owner_id, content_type, width, height, bytes) VALUES ($1, $2, $3, $4, $5, $6)";
-  static final String BY_ID = "SELECT id, content_type, width, height, bytes FROM media WHERE id = $1";
+  static final String INSERT = "INSERT INTO media (id, owner_id, content_type, width, height, bytes, size, conversation_id) "
+      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+  static final String BY_ID = "SELECT id, content_type, width, height, bytes, conversation_id FROM media WHERE id = $1";
+  static final String DELETE = "DELETE FROM media WHERE id = $1";
+  /** Pictures of conversations whose message was never stored (the send was refused, or the node died between the two). */
+  static final String SWEEP = """
+      DELETE FROM media m WHERE m.conversation_id IS NOT NULL AND m.created_at < now() - interval '1 hour'
+         AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.media_id = m.id)""";
 
   private final Pool pool;
 
@@ -31,8 +44,18 @@ public final class MediaStore {
     UUID id = UUID.randomUUID();
     UUID owner = m.ownerId() == null ? null : Sql.id(m.ownerId(), "user");
     return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(id, owner, m.contentType(), m.width(), m.height(), Buffer.buffer(m.bytes())))
+        .execute(Tuple.of(id, owner, m.contentType(), m.width(), m.height(), Buffer.buffer(m.bytes()), m.bytes().length,
+            m.conversationId() == null ? null : Sql.id(m.conversationId(), "conversation")))
         .map(r -> id.toString());
+  }
+
+  public Future<Void> delete(String mediaId) {
+    return pool.preparedQuery(DELETE).execute(Tuple.of(Sql.id(mediaId, "media"))).mapEmpty();
+  }
+
+  /** Removes conversation pictures left without a message; answers how many. */
+  public Future<Integer> sweep() {
+    return pool.query(SWEEP).execute().map(r -> r.rowCount());
   }
 
   public Future<Media> get(String mediaId) {
@@ -42,7 +65,7 @@ public final class MediaStore {
       }
       Row r = rows.iterator().next();
       return Future.succeededFuture(new Media(r.getUUID("id").toString(), r.getString("content_type"), r.getInteger("width"),
-          r.getInteger("height"), r.getBuffer("bytes")));
+          r.getInteger("height"), r.getBuffer("bytes"), r.getUUID("conversation_id") == null ? null : r.getUUID("conversation_id").toString()));
     });
   }
 }

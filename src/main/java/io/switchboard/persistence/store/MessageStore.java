@@ -19,7 +19,8 @@ import java.util.UUID;
  */
 public final class MessageStore {
 
-  public record Send(String conversationId, String senderId, String text, String clientMsgId) {
+  /** {@code mediaId}: the message's picture (media of the conversation), or null. */
+  public record Send(String conversationId, String senderId, String text, String clientMsgId, String mediaId) {
   }
 
   /** The stored message; {@code duplicate} when a retried clientMsgId found the original. */
@@ -45,9 +46,11 @@ public final class MessageStore {
 
   static final String SELECT = """
       SELECT m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.text, m.client_msg_id, m.state, m.created_at,
-             u.username, u.display_name, u.avatar_id
+             u.username, u.display_name, u.avatar_id, m.media_id, md.width AS media_width, md.height AS media_height,
+             md.size AS media_size
         FROM messages m
         LEFT JOIN users u ON u.id = m.sender_id
+        LEFT JOIN media md ON md.id = m.media_id
       """;
   static final String BY_CLIENT_MSG_ID = SELECT + " WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_msg_id = $3";
   static final String BY_SEQ = SELECT + " WHERE m.conversation_id = $1 AND m.seq = $2";
@@ -67,7 +70,8 @@ public final class MessageStore {
    */
   static final String SEND = """
       WITH input AS MATERIALIZED (
-        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, ord)),
+        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
+          WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, media_id, ord)),
       conv AS MATERIALIZED (
         SELECT c.id, c.slow_mode_seconds, c.last_seq FROM conversations c
          WHERE c.id = ANY($2::uuid[]) ORDER BY c.id FOR NO KEY UPDATE),
@@ -80,7 +84,7 @@ public final class MessageStore {
           JOIN messages m ON m.conversation_id = i.conversation_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id
          WHERE i.client_msg_id IS NOT NULL),
       candidate AS (
-        SELECT i.ord, i.id, i.conversation_id, i.sender_id, i.text, i.client_msg_id, c.slow_mode_seconds, p.last_sent_at,
+        SELECT i.ord, i.id, i.conversation_id, i.sender_id, i.text, i.client_msg_id, i.media_id, c.slow_mode_seconds, p.last_sent_at,
                row_number() OVER (PARTITION BY i.conversation_id, i.sender_id ORDER BY i.ord) AS nth
           FROM input i
           JOIN conv c ON c.id = i.conversation_id
@@ -102,13 +106,13 @@ public final class MessageStore {
          WHERE p.conversation_id = a.conversation_id AND p.user_id = a.sender_id
         RETURNING 1),
       ins AS (
-        INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, client_msg_id)
-        SELECT id, conversation_id, seq, 'user', sender_id, text, client_msg_id FROM accepted
-        RETURNING id, conversation_id, seq, kind, sender_id, text, client_msg_id, state, created_at),
+        INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, client_msg_id, media_id)
+        SELECT id, conversation_id, seq, 'user', sender_id, text, client_msg_id, media_id FROM accepted
+        RETURNING id, conversation_id, seq, kind, sender_id, text, client_msg_id, state, created_at, media_id),
       stored AS (
-        SELECT ins.id AS ord_id, false AS duplicate, ins.id, ins.conversation_id, ins.seq, ins.kind, ins.sender_id, ins.text, ins.client_msg_id, ins.state, ins.created_at FROM ins
+        SELECT ins.id AS ord_id, false AS duplicate, ins.id, ins.conversation_id, ins.seq, ins.kind, ins.sender_id, ins.text, ins.client_msg_id, ins.state, ins.created_at, ins.media_id FROM ins
         UNION ALL
-        SELECT i.id, true, d.id, d.conversation_id, d.seq, d.kind, d.sender_id, d.text, d.client_msg_id, d.state, d.created_at
+        SELECT i.id, true, d.id, d.conversation_id, d.seq, d.kind, d.sender_id, d.text, d.client_msg_id, d.state, d.created_at, d.media_id
           FROM dup d JOIN input i ON i.ord = d.ord)
       SELECT i.ord, p.user_id IS NOT NULL AS participant,
              CASE WHEN s.id IS NULL AND p.user_id IS NOT NULL THEN
@@ -117,12 +121,14 @@ public final class MessageStore {
                  ELSE c.slow_mode_seconds - coalesce(extract(epoch FROM (clock_timestamp() - p.last_sent_at))::float8, 0) END
              END AS wait_seconds,
              s.duplicate, s.id, s.conversation_id, s.seq, s.kind, s.sender_id, s.text, s.client_msg_id, s.state, s.created_at,
-             u.username, u.display_name, u.avatar_id
+             u.username, u.display_name, u.avatar_id, s.media_id, md.width AS media_width, md.height AS media_height,
+             md.size AS media_size
         FROM input i
         LEFT JOIN conv c ON c.id = i.conversation_id
         LEFT JOIN member p ON p.conversation_id = i.conversation_id AND p.user_id = i.sender_id
         LEFT JOIN stored s ON s.ord_id = i.id
         LEFT JOIN users u ON u.id = s.sender_id
+        LEFT JOIN media md ON md.id = s.media_id
        ORDER BY i.ord""";
   static final String NEWEST = SELECT + " WHERE m.conversation_id = $1 ORDER BY m.seq DESC LIMIT $2";
   static final String BEFORE = SELECT + " WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3";
@@ -156,7 +162,8 @@ public final class MessageStore {
   public Future<Sent> send(Send s) {
     UUID conversation = Sql.id(s.conversationId(), "conversation");
     UUID sender = Sql.id(s.senderId(), "user");
-    return sends.execute(conversation, new Item(UUID.randomUUID(), conversation, sender, s.text(), s.clientMsgId()))
+    UUID media = s.mediaId() == null ? null : Sql.id(s.mediaId(), "media");
+    return sends.execute(conversation, new Item(UUID.randomUUID(), conversation, sender, s.text(), s.clientMsgId(), media))
         .compose(MessageStore::sent)
         .recover(e -> Sql.isUniqueViolation(e) && s.clientMsgId() != null
             ? byClientMsgId(conversation, sender, s.clientMsgId()).map(m -> new Sent(m, true))
@@ -164,7 +171,7 @@ public final class MessageStore {
   }
 
   /** One message of a {@link #SEND} batch. */
-  private record Item(UUID id, UUID conversation, UUID sender, String text, String clientMsgId) {
+  private record Item(UUID id, UUID conversation, UUID sender, String text, String clientMsgId, UUID media) {
   }
 
   private static Tuple batchArguments(List<Item> items) {
@@ -174,6 +181,7 @@ public final class MessageStore {
     UUID[] senders = new UUID[n];
     String[] texts = new String[n];
     String[] clientMsgIds = new String[n];
+    UUID[] medias = new UUID[n];
     for (int i = 0; i < n; i++) {
       Item item = items.get(i);
       ids[i] = item.id();
@@ -181,8 +189,9 @@ public final class MessageStore {
       senders[i] = item.sender();
       texts[i] = item.text();
       clientMsgIds[i] = item.clientMsgId();
+      medias[i] = item.media();
     }
-    return Tuple.of(ids, conversations, senders, texts, clientMsgIds);
+    return Tuple.of(ids, conversations, senders, texts, clientMsgIds, medias);
   }
 
   private static Future<Sent> sent(Row row) {
@@ -292,6 +301,12 @@ public final class MessageStore {
     return new Message(r.getUUID("id").toString(), r.getUUID("conversation_id").toString(), r.getLong("seq"), r.getString("kind"),
         sender == null ? null : sender.toString(), r.getString("username"), r.getString("display_name"),
         avatar == null ? null : "/media/" + avatar, r.getString("text"), r.getOffsetDateTime("created_at"),
-        r.getString("client_msg_id"), r.getString("state"));
+        r.getString("client_msg_id"), r.getString("state"), image(r));
+  }
+
+  private static Message.Image image(Row r) {
+    UUID media = r.getUUID("media_id");
+    return media == null ? null
+        : new Message.Image(media.toString(), r.getInteger("media_width"), r.getInteger("media_height"), r.getInteger("media_size"));
   }
 }
