@@ -17,7 +17,7 @@ import java.util.Map;
  * the server cores, drives them from this JVM on the other cores, and prints a table.
  *
  * <p>System properties: {@code bench.quick=true} shrinks every duration and step (a smoke run, not a
- * measurement); {@code bench.scenarios=fanout,saturate,conns,cross,ceiling,notify} picks scenarios (notify only when named);
+ * measurement); {@code bench.scenarios=fanout,saturate,conns,cross,ceiling,notify,modules} picks scenarios (notify and modules only when named);
  * {@code bench.jfr=<file>} records a JFR profile of the single Switchboard node;
  * {@code bench.serverJvmArgs} replaces the server JVM options; {@code bench.pin=false} disables taskset.
  */
@@ -87,6 +87,9 @@ public final class Benchmark {
       }
       if (scenarios.contains("notify")) {
         notifyScenario(NotifyScenario.USERS, NotifyScenario.CONNECTED);
+      }
+      if (scenarios.contains("modules")) {
+        new ModulesScenario(machine, serverJvm, logDir, table, details).run(backends, env -> switchboard("switchboard-modules", env, true));
       }
     } finally {
       machine.restore();

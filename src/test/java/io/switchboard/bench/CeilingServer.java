@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The ceiling reference: a bare Vert.x WebSocket broadcast server with no JSON, no persistence and no
  * Redis. {@code /ws/chat/<room>} joins a room; every text frame received is written as it is to every
- * socket of the room, the sender's included. Any other request answers 200 (readiness). One HTTP
+ * socket of the room, the sender's included. {@code /websocket} answers the text frame {@code heartbeat}
+ * with {@code heartbeat confirm} (the modules scenario). Any other request answers 200 (readiness). One HTTP
  * server instance per event loop, as Switchboard deploys its HTTP verticle.
  */
 public final class CeilingServer extends VerticleBase {
@@ -48,6 +49,15 @@ public final class CeilingServer extends VerticleBase {
 
   private void socket(ServerWebSocket ws) {
     String path = ws.path();
+    if (path.equals("/websocket")) {
+      // the modules scenario's reference: a module heartbeat answered, nothing else
+      ws.textMessageHandler(text -> {
+        if ("heartbeat".equals(text)) {
+          ws.writeTextMessage("heartbeat confirm");
+        }
+      });
+      return;
+    }
     if (!path.startsWith("/ws/chat/")) {
       ws.close((short) 1008, "unknown path");
       return;
