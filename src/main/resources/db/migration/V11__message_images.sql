@@ -24,9 +24,10 @@ END $$;
 CREATE TRIGGER messages_unlink_media BEFORE UPDATE OF state ON messages
   FOR EACH ROW WHEN (OLD.media_id IS NOT NULL) EXECUTE FUNCTION messages_unlink_media();
 
+-- only a conversation's own picture goes; a shared one (an announcement preset's) stays
 CREATE FUNCTION messages_drop_media() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  DELETE FROM media WHERE id = OLD.media_id;
+  DELETE FROM media WHERE id = OLD.media_id AND conversation_id IS NOT NULL;
   RETURN NULL;
 END $$;
 CREATE TRIGGER messages_drop_media_on_update AFTER UPDATE OF state ON messages

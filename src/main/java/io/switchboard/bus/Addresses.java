@@ -95,6 +95,10 @@ public final class Addresses {
   public static final Address<MediaStore.NewMedia, String> MEDIA_CREATE = new Address<>("sb.media.create");
   public static final Address<String, MediaStore.Media> MEDIA_GET = new Address<>("sb.media.get");
   public static final Address<String, Void> MEDIA_DELETE = new Address<>("sb.media.delete");
+  /** Stores media under a given id unless it exists (a preset's picture, the same at every start); answers the id. */
+  public static final Address<MediaStore.Put, String> MEDIA_PUT = new Address<>("sb.media.put");
+  /** A media row without its bytes; 404 when unknown. */
+  public static final Address<String, MediaStore.Info> MEDIA_FIND = new Address<>("sb.media.find");
 
   public static final Address<SessionStore.NewSession, String> SESSION_CREATE = new Address<>("sb.sessions.create");
   /** Spends a refresh token and stores its successor; a spent token revokes its session (401). */
@@ -162,6 +166,8 @@ public final class Addresses {
   public static final Address<MessageStore.Range, List<Message>> MESSAGE_RANGE = new Address<>("sb.messages.range");
   public static final Address<MessageStore.Recall, Message> MESSAGE_RECALL = new Address<>("sb.messages.recall");
   public static final Address<MessageStore.Delete, Message> MESSAGE_DELETE = new Address<>("sb.messages.delete");
+  /** Stores a system message (an announcement); announced like any committed message. */
+  public static final Address<MessageStore.SystemMessage, Message> MESSAGE_SYSTEM = new Address<>("sb.messages.system");
 
   /** Stores a notification for its recipients in one transaction; answers its uuid and the number of recipients. */
   public static final Address<NotificationStore.Send, NotificationStore.Sent> NOTIFICATION_SEND = new Address<>("sb.notifications.send");

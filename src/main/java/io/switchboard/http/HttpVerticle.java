@@ -23,6 +23,7 @@ import io.switchboard.http.api.NotificationsApi;
 import io.switchboard.http.api.ModuleRegistrationApi;
 import io.switchboard.http.api.ModulesApi;
 import io.switchboard.http.api.BannerApi;
+import io.switchboard.http.api.AnnouncementsApi;
 import io.switchboard.media.ImageWork;
 import io.switchboard.media.MediaUrls;
 import io.switchboard.gateway.session.ModuleUpgrade;
@@ -152,6 +153,7 @@ public final class HttpVerticle extends VerticleBase {
         new ModuleRegistrationApi(vertx, config),
         new ModulesApi(vertx),
         new BannerApi(vertx, uploads, images),
+        new AnnouncementsApi(vertx, node.gateway(), images, config.get(Settings.ANNOUNCEMENT_PRESETS_FILE)),
         routes -> routes.getRoute(NotificationStreams.OPERATION).addHandler(new NotificationStreams(authenticator, users)));
   }
 

@@ -128,6 +128,8 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.MEDIA_CREATE, media::create);
     Bus.consume(vertx, Addresses.MEDIA_GET, media::get);
     Bus.consume(vertx, Addresses.MEDIA_DELETE, media::delete);
+    Bus.consume(vertx, Addresses.MEDIA_PUT, media::put);
+    Bus.consume(vertx, Addresses.MEDIA_FIND, media::find);
     ConversationStore conversations = new ConversationStore(pool);
     Bus.consume(vertx, Addresses.CONVERSATION_CREATE, conversations::create);
     Bus.consume(vertx, Addresses.CONVERSATION_LOOKUP, conversations::lookup);
@@ -146,6 +148,7 @@ public final class PersistenceVerticle extends VerticleBase {
         announce(sent.message());
       }
     }));
+    Bus.consume(vertx, Addresses.MESSAGE_SYSTEM, m -> messages.system(m).onSuccess(this::announce));
     Bus.consume(vertx, Addresses.MESSAGE_HISTORY, messages::history);
     Bus.consume(vertx, Addresses.MESSAGE_RANGE, messages::range);
     Bus.consume(vertx, Addresses.MESSAGE_RECALL, messages::recall);

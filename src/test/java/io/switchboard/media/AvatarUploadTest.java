@@ -66,6 +66,17 @@ class AvatarUploadTest {
   }
 
   @Test
+  void aReplacedAvatarIsDeleted() {
+    Account cat = Accounts.signUp(http, "avatar-replaced");
+    String first = upload(cat, "one.png", "image/png", TestImages.gif()).json().getString("avatarUrl");
+    assertThat(http.get(first).status()).isEqualTo(200);
+    String second = upload(cat, "two.webp", "image/webp", TestImages.webp()).json().getString("avatarUrl");
+    assertThat(second).isNotEqualTo(first);
+    assertThat(http.get(second).status()).isEqualTo(200);
+    assertThat(http.get(first).status()).isEqualTo(404);
+  }
+
+  @Test
   void aBombHeaderIs413AndTheServerKeepsServing() throws Exception {
     Account bob = Accounts.signUp(http, "bomber2");
     byte[] bomb = TestImages.bombPng(50_000, 50_000);

@@ -226,6 +226,9 @@ class AuthorizationMatrixTest {
 
     // the global banner: read by anyone signed in, set and cleared with announcements.send
     rows.add(row("getBanner", signedIn(200), NOTHING));
+    // announcements: announcements.send posts a system message into any conversation (no presets configured here)
+    rows.add(row("listAnnouncementPresets", admin(200), NOTHING));
+    rows.add(row("sendAnnouncement", admin(201), (c, r) -> req(json("text", "notice"), "id", c.room())));
     rows.add(row("setBanner", admin(200), (c, r) -> req(BANNER)));
     rows.add(row("clearBanner", admin(204), NOTHING));
 

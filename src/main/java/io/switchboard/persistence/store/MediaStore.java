@@ -24,6 +24,17 @@ public final class MediaStore {
   public record Media(String id, String contentType, int width, int height, Buffer bytes, String conversationId) {
   }
 
+  /** Media stored under an id of the caller's choosing, once. */
+  public record Put(String id, String contentType, int width, int height, byte[] bytes) {
+  }
+
+  /** What is known of stored media without its bytes. */
+  public record Info(String id, String conversationId, int width, int height, int size) {
+  }
+
+  static final String PUT = "INSERT INTO media (id, content_type, width, height, bytes, size) VALUES ($1, $2, $3, $4, $5, $6) "
+      + "ON CONFLICT (id) DO NOTHING";
+  static final String INFO = "SELECT id, conversation_id, width, height, size FROM media WHERE id = $1";
   static final String INSERT = "INSERT INTO media (id, owner_id, content_type, width, height, bytes, size, conversation_id) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
   static final String BY_ID = "SELECT id, content_type, width, height, bytes, conversation_id FROM media WHERE id = $1";
@@ -47,6 +58,23 @@ public final class MediaStore {
         .execute(Tuple.of(id, owner, m.contentType(), m.width(), m.height(), Buffer.buffer(m.bytes()), m.bytes().length,
             m.conversationId() == null ? null : Sql.id(m.conversationId(), "conversation")))
         .map(r -> id.toString());
+  }
+
+  public Future<String> put(Put p) {
+    return pool.preparedQuery(PUT).execute(Tuple.of(Sql.id(p.id(), "media"), p.contentType(), p.width(), p.height(),
+        Buffer.buffer(p.bytes()), p.bytes().length)).map(r -> p.id());
+  }
+
+  public Future<Info> find(String mediaId) {
+    return pool.preparedQuery(INFO).execute(Tuple.of(Sql.id(mediaId, "media"))).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(ApiException.notFound("no such media"));
+      }
+      Row r = rows.iterator().next();
+      UUID conversation = r.getUUID("conversation_id");
+      return Future.succeededFuture(new Info(r.getUUID("id").toString(), conversation == null ? null : conversation.toString(),
+          r.getInteger("width"), r.getInteger("height"), r.getInteger("size")));
+    });
   }
 
   public Future<Void> delete(String mediaId) {

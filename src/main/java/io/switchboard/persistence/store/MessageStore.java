@@ -38,6 +38,10 @@ public final class MessageStore {
   public record Range(String conversationId, long after, long upTo, int limit, boolean visibleOnly) {
   }
 
+  /** A system message (an announcement) from {@code senderId}, with text, a picture (media id) or both. */
+  public record SystemMessage(String conversationId, String senderId, String text, String mediaId) {
+  }
+
   public record Recall(String conversationId, long seq, String userId, int windowSeconds) {
   }
 
@@ -130,6 +134,17 @@ public final class MessageStore {
         LEFT JOIN users u ON u.id = s.sender_id
         LEFT JOIN media md ON md.id = s.media_id
        ORDER BY i.ord""";
+  /**
+   * One system message: its seq taken from the conversation row, which the update locks to the commit
+   * as the group commit's batches do, so seqs stay without gaps whoever writes.
+   */
+  static final String SYSTEM = """
+      WITH conv AS (UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1 RETURNING id, last_seq),
+      ins AS (INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, media_id)
+              SELECT $2, id, last_seq, 'system', $3, $4, $5 FROM conv
+              RETURNING id, conversation_id, seq, kind, sender_id, text, client_msg_id, state, created_at, media_id)
+      SELECT ins.*, u.username, u.display_name, u.avatar_id, md.width AS media_width, md.height AS media_height, md.size AS media_size
+        FROM ins LEFT JOIN users u ON u.id = ins.sender_id LEFT JOIN media md ON md.id = ins.media_id""";
   static final String NEWEST = SELECT + " WHERE m.conversation_id = $1 ORDER BY m.seq DESC LIMIT $2";
   static final String BEFORE = SELECT + " WHERE m.conversation_id = $1 AND m.seq < $2 ORDER BY m.seq DESC LIMIT $3";
   static final String AFTER = SELECT + " WHERE m.conversation_id = $1 AND m.seq > $2 AND m.seq < $3 ORDER BY m.seq ASC LIMIT $4";
@@ -211,6 +226,15 @@ public final class MessageStore {
   private Future<Message> byClientMsgId(UUID conversation, UUID sender, String clientMsgId) {
     return pool.preparedQuery(BY_CLIENT_MSG_ID).execute(Tuple.of(conversation, sender, clientMsgId))
         .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+  }
+
+  /** Stores a system message; 404 for an unknown conversation. */
+  public Future<Message> system(SystemMessage m) {
+    UUID media = m.mediaId() == null ? null : Sql.id(m.mediaId(), "media");
+    return pool.preparedQuery(SYSTEM)
+        .execute(Tuple.of(Sql.id(m.conversationId(), "conversation"), UUID.randomUUID(), Sql.id(m.senderId(), "user"), m.text(), media))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("no such conversation"))
+            : Future.succeededFuture(map(rows.iterator().next())));
   }
 
   public Future<HistoryPage> history(History h) {

@@ -66,7 +66,9 @@ public final class UserStore {
              superuser = coalesce($4, superuser), updated_at = now()
        WHERE id = $1""";
   static final String SET_PASSWORD = "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1";
+  static final String LOCK_AVATAR = "SELECT avatar_id FROM users WHERE id = $1 FOR UPDATE";
   static final String SET_AVATAR = "UPDATE users SET avatar_id = $2, updated_at = now() WHERE id = $1";
+  static final String DROP_MEDIA = "DELETE FROM media WHERE id = $1";
   static final String GRANTS = """
       SELECT u.superuser, u.disabled,
              coalesce(array_agg(DISTINCT gp.permission) FILTER (WHERE gp.permission IS NOT NULL), '{}') AS permissions
@@ -143,9 +145,16 @@ public final class UserStore {
         .compose(r -> updated(r, p.userId()));
   }
 
+  /** The new avatar replaces the old one, whose picture is deleted in the same transaction (the user's row locked first). */
   public Future<User> setAvatar(SetAvatar a) {
-    return pool.preparedQuery(SET_AVATAR).execute(Tuple.of(Sql.id(a.userId(), "user"), UUID.fromString(a.mediaId())))
-        .compose(r -> updated(r, a.userId()));
+    UUID user = Sql.id(a.userId(), "user");
+    UUID media = UUID.fromString(a.mediaId());
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_AVATAR).execute(Tuple.of(user)).compose(old -> {
+      UUID previous = old.size() == 0 ? null : old.iterator().next().getUUID("avatar_id");
+      return conn.preparedQuery(SET_AVATAR).execute(Tuple.of(user, media)).compose(r -> previous == null || previous.equals(media)
+          ? Future.succeededFuture(r)
+          : conn.preparedQuery(DROP_MEDIA).execute(Tuple.of(previous)).map(r));
+    })).compose(r -> updated(r, a.userId()));
   }
 
   public Future<User> setGroups(SetGroups g) {

@@ -1,0 +1,104 @@
+package io.switchboard.http.api;
+
+import io.switchboard.auth.Principal;
+import io.switchboard.bus.Addresses;
+import io.switchboard.bus.Bus;
+import io.switchboard.domain.Message;
+import io.switchboard.error.ApiException;
+import io.switchboard.gateway.Gateway;
+import io.switchboard.gateway.Messaging;
+import io.switchboard.http.Api;
+import io.switchboard.http.ApiModule;
+import io.switchboard.media.ImageWork;
+import io.switchboard.persistence.store.MessageStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+
+/**
+ * Announcements (SPEC §4, {@code announcements.send}): a {@code system} message in any conversation,
+ * from a text, a preset ({@link AnnouncementPresets}) or a stored picture ({@code imageId}), delivered
+ * like every committed message; and the list of presets.
+ */
+public final class AnnouncementsApi implements ApiModule {
+
+  private final Vertx vertx;
+  private final Gateway gateway;
+  private final ConversationAccess access;
+  private final AnnouncementPresets presets;
+
+  public AnnouncementsApi(Vertx vertx, Gateway gateway, ImageWork images, String presetsFile) {
+    this.vertx = vertx;
+    this.gateway = gateway;
+    this.access = new ConversationAccess(vertx);
+    this.presets = AnnouncementPresets.load(vertx, images, presetsFile);
+  }
+
+  @Override
+  public void mount(RouterBuilder routes) {
+    routes.getRoute("listAnnouncementPresets").addHandler(this::presets);
+    routes.getRoute("sendAnnouncement").addHandler(this::send);
+  }
+
+  private void presets(RoutingContext ctx) {
+    Api.reply(ctx, 200, presets.all(), list -> {
+      JsonArray items = new JsonArray();
+      list.forEach(p -> items.add(p.toJson()));
+      return new JsonObject().put("items", items);
+    });
+  }
+
+  private void send(RoutingContext ctx) {
+    Principal principal = Api.principal(ctx);
+    JsonObject body = Api.body(ctx);
+    String text = body.getString("text");
+    String preset = body.getString("preset");
+    String imageId = body.getString("imageId");
+    Future<Message> sent;
+    try {
+      if (preset != null && !presets.has(preset)) {
+        throw ApiException.validation("preset", "no preset named " + preset);
+      }
+      if (preset == null && (text == null || text.isBlank()) && imageId == null) {
+        throw ApiException.validation("text", "give a text, a preset or an imageId");
+      }
+      if (text != null && (text.length() > Messaging.MAX_TEXT || text.indexOf('\0') >= 0)) {
+        throw ApiException.validation("text", "at most " + Messaging.MAX_TEXT + " characters, no NUL");
+      }
+      sent = access.lookup(principal, Api.path(ctx, "id")).compose(a -> content(text, preset, imageId)
+          .compose(c -> Bus.request(vertx, Addresses.MESSAGE_SYSTEM,
+              new MessageStore.SystemMessage(a.conversation().id(), principal.userId(), c.text(), c.mediaId()))))
+          .compose(m -> AuditTrail.record(vertx, ctx, "announcement.send", m.conversationId(),
+              new JsonObject().put("seq", m.seq()).put("preset", preset)).map(m));
+    } catch (ApiException e) {
+      sent = Future.failedFuture(e);
+    }
+    Api.reply(ctx, 201, sent, m -> new JsonObject(gateway.mediaUrls().signFrame(m.toJson().encode(), principal.userId())));
+  }
+
+  private record Content(String text, String mediaId) {
+  }
+
+  /**
+   * What the announcement says: the given text, else the preset's; the given picture, else the
+   * preset's. A given {@code imageId} must be a shared picture (a preset's or the banner's): a
+   * conversation's pictures belong to their own messages and go with them.
+   */
+  private Future<Content> content(String text, String preset, String imageId) {
+    Future<AnnouncementPresets.Ready> base = preset == null ? Future.succeededFuture(null) : presets.get(preset);
+    return base.compose(p -> {
+      String words = text != null && !text.isBlank() ? text : p == null ? null : p.text();
+      if (imageId == null) {
+        return Future.succeededFuture(new Content(words, p == null ? null : p.mediaId()));
+      }
+      return Bus.request(vertx, Addresses.MEDIA_FIND, imageId)
+          .recover(e -> Future.failedFuture(ApiException.validation("imageId", "no such picture")))
+          .compose(info -> info.conversationId() != null
+              ? Future.failedFuture(ApiException.validation("imageId", "a conversation's picture belongs to its message; use a shared picture"))
+              : Future.succeededFuture(new Content(words, info.id())));
+    });
+  }
+}
