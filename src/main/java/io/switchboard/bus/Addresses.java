@@ -99,6 +99,11 @@ public final class Addresses {
   public static final Address<MediaStore.Put, String> MEDIA_PUT = new Address<>("sb.media.put");
   /** A media row without its bytes; 404 when unknown. */
   public static final Address<String, MediaStore.Info> MEDIA_FIND = new Address<>("sb.media.find");
+  /** Deletes conversation pictures left without a message; answers how many. */
+  public static final Address<Void, Integer> MEDIA_SWEEP = new Address<>("sb.media.sweep");
+  /** Up to n storage keys of deleted media whose files are still to be deleted. */
+  public static final Address<Integer, List<String>> MEDIA_TRASH = new Address<>("sb.media.trash");
+  public static final Address<List<String>, Void> MEDIA_TRASH_EMPTIED = new Address<>("sb.media.trash-emptied");
 
   public static final Address<SessionStore.NewSession, String> SESSION_CREATE = new Address<>("sb.sessions.create");
   /** Spends a refresh token and stores its successor; a spent token revokes its session (401). */

@@ -157,6 +157,8 @@ public final class Settings {
   public static final Setting<Integer> MEDIA_URL_TTL_SECONDS = new Setting<>("media.urlTtlSeconds", "SWITCHBOARD_MEDIA_URL_TTL_SECONDS",
       "3600", intRange(1, 604_800), "how long a signed URL of a conversation picture stays valid");
 
+  public static final Setting<String> MEDIA_DIR = new Setting<>("media.dir", "SWITCHBOARD_MEDIA_DIR", "", text(),
+      "folder of stored pictures (unset = <data.dir>/media); nodes of a cluster must share it");
   public static final Setting<String> ANNOUNCEMENT_PRESETS_FILE = new Setting<>("announcements.presetsFile",
       "SWITCHBOARD_ANNOUNCEMENT_PRESETS_FILE", "conf/announcements.json", text(),
       "JSON file of announcement presets {\"presets\": [{name, text, image?}]}, pictures relative to it (missing file = no presets)");
@@ -171,5 +173,5 @@ public final class Settings {
       TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS, MODULE_HEARTBEAT_TIMEOUT_SECONDS, MODULE_HEARTBEAT_FLUSH_MILLIS,
       MODULE_REGISTRATION_KEY, NOTIFY_WEBHOOK_URL, MODULE_ALERT_COALESCE_SECONDS, MODULE_FIELD_MAX_CHARS, MODULE_DATA_REQUIREMENT_MAX_CHARS,
       MODULE_COMMAND_TIMEOUT_MILLIS, MEDIA_URL_SECRET, MEDIA_URL_TTL_SECONDS, IMAGE_THREADS, IMAGE_QUEUE,
-      ANNOUNCEMENT_PRESETS_FILE);
+      ANNOUNCEMENT_PRESETS_FILE, MEDIA_DIR);
 }

@@ -26,6 +26,8 @@ import io.switchboard.http.api.BannerApi;
 import io.switchboard.http.api.AnnouncementsApi;
 import io.switchboard.media.ImageWork;
 import io.switchboard.media.MediaUrls;
+import io.switchboard.media.MediaFiles;
+import io.switchboard.media.MediaStorages;
 import io.switchboard.gateway.session.ModuleUpgrade;
 import io.switchboard.auth.TokenService;
 import io.switchboard.config.Settings;
@@ -64,6 +66,7 @@ public final class HttpVerticle extends VerticleBase {
   private final NodeContext node;
   private HttpServer server;
   private HeadTimeout headTimeout;
+  private MediaFiles mediaFiles;
 
   public HttpVerticle(NodeContext node) {
     this.node = node;
@@ -79,7 +82,8 @@ public final class HttpVerticle extends VerticleBase {
     var config = node.config();
     Authenticator authenticator = new Authenticator(vertx, node, new TokenService(vertx, config));
     AuthGuard guard = new AuthGuard(authenticator);
-    MediaUrls media = new MediaUrls(config);
+    MediaUrls urls = new MediaUrls(config);
+    mediaFiles = new MediaFiles(vertx, MediaStorages.of(vertx, config));
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     headTimeout = new HeadTimeout(vertx, config.get(Settings.HTTP_HEADER_TIMEOUT_SECONDS) * 1000L,
@@ -115,7 +119,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get(NotificationUpgrade.LEGACY_PATH).handler(NotificationUpgrade.legacy(authenticator, users));
     router.get(ModuleUpgrade.PATH).handler(new ModuleUpgrade(sessions, node.gateway().modules()));
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
-    router.get("/media/:id").handler(new MediaRoute(vertx, media));
+    router.get("/media/:id").handler(new MediaRoute(vertx, urls, mediaFiles));
     router.get("/docs").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) {
         ctx.next();
@@ -139,21 +143,22 @@ public final class HttpVerticle extends VerticleBase {
     PasswordHasher hasher = new PasswordHasher(vertx, node);
     LoginThrottle throttle = new LoginThrottle(vertx, config);
     ImageWork images = new ImageWork(vertx, config);
+    MediaFiles media = mediaFiles;
     return List.of(
         new OpsApi(vertx, node),
         new AuthApi(vertx, authenticator.tokens(), hasher, throttle, node.signInCalls()),
         new JobsAdminApi(vertx, config),
-        new MeApi(vertx, hasher, throttle, uploads, images),
+        new MeApi(vertx, hasher, throttle, uploads, images, media),
         new AdminUsersApi(vertx, node, hasher),
         new AdminGroupsApi(vertx, node),
         new AuditApi(vertx),
         new ConversationsApi(vertx, node.gateway()),
-        new MessagesApi(vertx, node.gateway(), uploads, images),
+        new MessagesApi(vertx, node.gateway(), uploads, images, media),
         new NotificationsApi(vertx),
         new ModuleRegistrationApi(vertx, config),
         new ModulesApi(vertx),
-        new BannerApi(vertx, uploads, images),
-        new AnnouncementsApi(vertx, node.gateway(), images, config.get(Settings.ANNOUNCEMENT_PRESETS_FILE)),
+        new BannerApi(vertx, uploads, images, media),
+        new AnnouncementsApi(vertx, node.gateway(), images, media, config.get(Settings.ANNOUNCEMENT_PRESETS_FILE)),
         routes -> routes.getRoute(NotificationStreams.OPERATION).addHandler(new NotificationStreams(authenticator, users)));
   }
 

@@ -4,6 +4,7 @@ import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.error.ApiException;
 import io.switchboard.media.MediaUrls;
+import io.switchboard.media.MediaFiles;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -20,9 +21,12 @@ final class MediaRoute implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final MediaUrls urls;
 
-  MediaRoute(Vertx vertx, MediaUrls urls) {
+  private final MediaFiles files;
+
+  MediaRoute(Vertx vertx, MediaUrls urls, MediaFiles files) {
     this.vertx = vertx;
     this.urls = urls;
+    this.files = files;
   }
 
   @Override
@@ -50,7 +54,14 @@ final class MediaRoute implements Handler<RoutingContext> {
         response.setStatusCode(304).end();
         return;
       }
-      response.putHeader("Content-Type", media.contentType()).end(media.bytes());
+      files.bytes(media).onComplete(bytes -> {
+        if (bytes.failed()) {
+          // the row is there, its file is not (being deleted with it): as good as gone
+          ctx.fail(ApiException.notFound("no such media"));
+        } else {
+          response.putHeader("Content-Type", media.contentType()).end(bytes.result());
+        }
+      });
     });
   }
 }

@@ -6,6 +6,8 @@ import io.switchboard.bus.Bus;
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
 import io.switchboard.jobs.builtin.NotificationPurge;
+import io.switchboard.media.MediaFiles;
+import io.switchboard.media.MediaStorages;
 import io.switchboard.jobs.builtin.RetentionJob;
 import io.switchboard.jobs.builtin.WebhookAddress;
 import io.switchboard.jobs.builtin.WebhookJob;
@@ -36,7 +38,10 @@ public final class JobsVerticle extends VerticleBase {
   /** What each built-in schedule does; the answer is the outcome text shown by the schedules API. */
   private Map<String, Supplier<Future<String>>> tasks(RetentionJob retention, NotificationPurge notifications) {
     int moduleTimeout = node.config().get(Settings.MODULE_HEARTBEAT_TIMEOUT_SECONDS);
+    MediaFiles media = new MediaFiles(vertx, MediaStorages.of(vertx, node.config()));
     return Map.of(
+        // conversation pictures that never got their message, and the files of deleted pictures
+        "media.sweep", media::sweep,
         // modules whose node died or that went silent: offline once their stored heartbeat is older than the timeout
         "modules.expire", () -> Bus.request(vertx, Addresses.MODULE_EXPIRE, moduleTimeout)
             .map(c -> "ok: " + c.changes().size() + " modules set offline"),

@@ -113,7 +113,10 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.JOB_RETRY, jobs::retry);
     Bus.consume(vertx, Addresses.JOB_QUEUE_DEPTH, v -> jobs.depth());
     MediaStore media = new MediaStore(pool);
-    Bus.consume(vertx, Addresses.JOBS_PURGE, v -> jobs.purge().compose(n -> media.sweep().map(m -> n + m)));
+    Bus.consume(vertx, Addresses.JOBS_PURGE, v -> jobs.purge());
+    Bus.consume(vertx, Addresses.MEDIA_SWEEP, v -> media.sweep());
+    Bus.consume(vertx, Addresses.MEDIA_TRASH, media::trash);
+    Bus.consume(vertx, Addresses.MEDIA_TRASH_EMPTIED, media::emptied);
     RetentionStore retention = new RetentionStore(pool);
     Bus.consume(vertx, Addresses.RETENTION_PURGE, retention::purge);
     GroupStore groups = new GroupStore(pool);

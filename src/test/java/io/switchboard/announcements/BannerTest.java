@@ -41,8 +41,9 @@ class BannerTest {
   static HttpClient streams;
 
   @BeforeAll
-  static void start() {
-    cluster = TestCluster.start(Map.of());
+  static void start() throws Exception {
+    // the nodes of a cluster share the media folder (README: SWITCHBOARD_MEDIA_DIR)
+    cluster = TestCluster.start(Map.of("SWITCHBOARD_MEDIA_DIR", java.nio.file.Files.createTempDirectory("banner-media").toString()));
     vertx = Vertx.vertx();
     client = ChatClient.client(vertx);
     streams = EventStream.client(vertx);

@@ -35,12 +35,14 @@ class PictureMessagesTest {
 
   static TestNode node;
   static Http http;
+  static java.nio.file.Path mediaDir;
   static Vertx vertx;
   static WebSocketClient client;
 
   @BeforeAll
-  static void start() {
-    node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "1000", "SWITCHBOARD_RATE_PER_SECOND", "1000",
+  static void start() throws Exception {
+    mediaDir = java.nio.file.Files.createTempDirectory("pictures");
+    node = TestNode.start(Map.of("SWITCHBOARD_MEDIA_DIR", mediaDir.toString(),"SWITCHBOARD_RATE_BURST", "1000", "SWITCHBOARD_RATE_PER_SECOND", "1000",
         "SWITCHBOARD_JOBS_POLL_MILLIS", "100", "SWITCHBOARD_IMAGE_QUEUE", "32", "SWITCHBOARD_HTTP_MAX_UPLOAD_BYTES", "67108864"));
     http = node.http();
     vertx = Vertx.vertx();
@@ -63,6 +65,12 @@ class PictureMessagesTest {
 
   static long mediaRows() {
     return Long.parseLong(TestDb.query(node, "SELECT count(*) FROM media WHERE conversation_id IS NOT NULL").get(0).get(0).toString());
+  }
+
+  /** Whether the picture of {@code url} has its file in the node's media folder (named by the server, from its id). */
+  static boolean fileOf(String url) {
+    String id = url.substring("/media/".length(), url.indexOf('?'));
+    return java.nio.file.Files.isRegularFile(mediaDir.resolve(id.substring(0, 2)).resolve(id));
   }
 
   static BufferedImage decode(Http.Binary r) throws Exception {
@@ -166,12 +174,15 @@ class PictureMessagesTest {
   void aPictureGoesWithItsMessageWhenRecalledDeletedOrPurged() {
     Account alice = Accounts.signUp(http, "gone-alice");
     String group = Conversations.group(http, alice);
+    String admin = Accounts.adminToken(http);
     List<String> urls = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       Http.Response sent = upload(group, alice, TestImages.photoLikePng(40, 40), "p.png", Map.of());
       assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
       urls.add(sent.json().getJsonObject("image").getString("url"));
     }
+    // each picture is a file of its own, named by the server
+    assertThat(urls).allSatisfy(u -> assertThat(fileOf(u)).isTrue());
     assertThat(http.post("/api/conversations/" + group + "/messages/1/recall", null, alice.token()).status()).isEqualTo(200);
     assertThat(http.get(urls.get(0)).status()).isEqualTo(404);
     assertThat(http.delete("/api/conversations/" + group + "/messages/2", alice.token()).status()).isEqualTo(200);
@@ -181,9 +192,12 @@ class PictureMessagesTest {
         .isEqualTo(201);
     assertThat(http.patch("/api/conversations/" + group, new JsonObject().put("retention", new JsonObject().put("maxMessages", 1)),
         alice.token()).status()).isEqualTo(200);
-    String admin = Accounts.adminToken(http);
     assertThat(http.post("/api/admin/schedules/messages.retention/run", null, admin).status()).isEqualTo(202);
     Wait.until(Duration.ofSeconds(15), "the purge of the third picture", () -> http.get(urls.get(2)).status() == 404);
+    // and their files go with the media.sweep schedule: no file outlives its row
+    assertThat(http.post("/api/admin/schedules/media.sweep/run", null, admin).status()).isEqualTo(202);
+    Wait.until(Duration.ofSeconds(15), "the files of the three pictures deleted and the trash empty", () -> urls.stream().noneMatch(u -> fileOf(u))
+        && TestDb.query(node, "SELECT count(*) FROM media_trash").get(0).get(0).toString().equals("0"));
   }
 
   /**
@@ -194,7 +208,8 @@ class PictureMessagesTest {
   void twentyConcurrentUploadsKeepTheEventLoopResponsive() throws Exception {
     Account alice = Accounts.signUp(http, "burst-alice");
     String group = Conversations.group(http, alice);
-    byte[] photo = TestImages.photoLikePng(1600, 1200);
+    // a phone photo's kind of upload: a JPEG of a few megapixels
+    byte[] photo = TestImages.photoLikeJpeg(2400, 1800);
     Vertx server = node.node().vertx();
     java.util.concurrent.atomic.AtomicLong worst = new java.util.concurrent.atomic.AtomicLong();
     List<Long> timers = new ArrayList<>();

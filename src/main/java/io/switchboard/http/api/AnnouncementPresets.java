@@ -1,12 +1,9 @@
 package io.switchboard.http.api;
 
-import io.switchboard.bus.Addresses;
-import io.switchboard.bus.Bus;
 import io.switchboard.media.ImageWork;
+import io.switchboard.media.MediaFiles;
 import io.switchboard.media.Profile;
-import io.switchboard.persistence.store.MediaStore;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -44,22 +40,22 @@ final class AnnouncementPresets {
     }
   }
 
-  private final Vertx vertx;
+  private final MediaFiles media;
   private final ImageWork images;
   private final Map<String, Preset> presets;
   private Future<Map<String, Ready>> ready;
 
-  private AnnouncementPresets(Vertx vertx, ImageWork images, Map<String, Preset> presets) {
-    this.vertx = vertx;
+  private AnnouncementPresets(MediaFiles media, ImageWork images, Map<String, Preset> presets) {
+    this.media = media;
     this.images = images;
     this.presets = presets;
   }
 
   /** Reads and checks the file (blocking, at start); no file is no presets. */
-  static AnnouncementPresets load(Vertx vertx, ImageWork images, String file) {
+  static AnnouncementPresets load(MediaFiles media, ImageWork images, String file) {
     Path path = Path.of(file);
     if (!Files.exists(path)) {
-      return new AnnouncementPresets(vertx, images, Map.of());
+      return new AnnouncementPresets(media, images, Map.of());
     }
     JsonArray list;
     try {
@@ -99,7 +95,7 @@ final class AnnouncementPresets {
       }
       presets.put(name, new Preset(name, text.isBlank() ? null : text, image));
     }
-    return new AnnouncementPresets(vertx, images, java.util.Collections.unmodifiableMap(presets));
+    return new AnnouncementPresets(media, images, java.util.Collections.unmodifiableMap(presets));
   }
 
   boolean has(String name) {
@@ -120,11 +116,8 @@ final class AnnouncementPresets {
       List<Future<Ready>> each = new ArrayList<>();
       for (Preset p : presets.values()) {
         each.add(p.image() == null ? Future.succeededFuture(new Ready(p.name(), p.text(), null, null, null))
-            : images.process(p.image(), Profile.MESSAGE).compose(img -> {
-              String id = UUID.nameUUIDFromBytes(img.bytes()).toString();
-              return Bus.request(vertx, Addresses.MEDIA_PUT, new MediaStore.Put(id, img.contentType(), img.width(), img.height(), img.bytes()))
-                  .map(stored -> new Ready(p.name(), p.text(), stored, img.width(), img.height()));
-            }));
+            : images.process(p.image(), Profile.MESSAGE).compose(img -> media.storeOnce(img)
+                .map(stored -> new Ready(p.name(), p.text(), stored, img.width(), img.height()))));
       }
       ready = Future.all(each).map(all -> {
         Map<String, Ready> map = new LinkedHashMap<>();

@@ -10,6 +10,7 @@ import io.switchboard.gateway.Messaging;
 import io.switchboard.http.Api;
 import io.switchboard.http.ApiModule;
 import io.switchboard.media.ImageWork;
+import io.switchboard.media.MediaFiles;
 import io.switchboard.persistence.store.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,11 +31,11 @@ public final class AnnouncementsApi implements ApiModule {
   private final ConversationAccess access;
   private final AnnouncementPresets presets;
 
-  public AnnouncementsApi(Vertx vertx, Gateway gateway, ImageWork images, String presetsFile) {
+  public AnnouncementsApi(Vertx vertx, Gateway gateway, ImageWork images, MediaFiles media, String presetsFile) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.access = new ConversationAccess(vertx);
-    this.presets = AnnouncementPresets.load(vertx, images, presetsFile);
+    this.presets = AnnouncementPresets.load(media, images, presetsFile);
   }
 
   @Override

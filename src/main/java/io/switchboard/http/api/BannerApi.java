@@ -11,9 +11,9 @@ import io.switchboard.http.Api;
 import io.switchboard.http.ApiModule;
 import io.switchboard.http.Uploads;
 import io.switchboard.media.ImageWork;
+import io.switchboard.media.MediaFiles;
 import io.switchboard.media.Profile;
 import io.switchboard.persistence.store.BannerStore;
-import io.switchboard.persistence.store.MediaStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -39,9 +39,11 @@ public final class BannerApi implements ApiModule {
   private final Vertx vertx;
   private final Uploads uploads;
   private final ImageWork images;
+  private final MediaFiles media;
 
-  public BannerApi(Vertx vertx, Uploads uploads, ImageWork images) {
+  public BannerApi(Vertx vertx, Uploads uploads, ImageWork images, MediaFiles media) {
     this.vertx = vertx;
+    this.media = media;
     this.uploads = uploads;
     this.images = images;
   }
@@ -75,11 +77,9 @@ public final class BannerApi implements ApiModule {
     }
     String userId = Api.principal(ctx).userId();
     FileUpload upload = ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst().orElse(null);
-    Future<String> media = upload == null ? Future.succeededFuture(null)
-        : images.process(Path.of(upload.uploadedFileName()), Profile.MESSAGE)
-            .compose(p -> Bus.request(vertx, Addresses.MEDIA_CREATE,
-                new MediaStore.NewMedia(userId, p.contentType(), p.width(), p.height(), p.bytes())));
-    Future<Banner> set = media
+    Future<String> picture = upload == null ? Future.succeededFuture(null)
+        : images.process(Path.of(upload.uploadedFileName()), Profile.MESSAGE).compose(p -> media.store(userId, null, p));
+    Future<Banner> set = picture
         .compose(mediaId -> Bus.request(vertx, Addresses.BANNER_SET, new BannerStore.Set(text, mediaId, userId)))
         .compose(b -> AuditTrail.record(vertx, ctx, "banner.set", "banner", new JsonObject().put("text", text)).map(b))
         .onSuccess(b -> push(Frames.banner(b)));

@@ -11,6 +11,7 @@ import io.switchboard.http.Api;
 import io.switchboard.http.ApiModule;
 import io.switchboard.http.Uploads;
 import io.switchboard.media.ImageWork;
+import io.switchboard.media.MediaFiles;
 import io.switchboard.media.Profile;
 import io.switchboard.persistence.store.MediaStore;
 import io.switchboard.persistence.store.SessionStore;
@@ -38,7 +39,10 @@ public final class MeApi implements ApiModule {
   private final ImageWork images;
 
   /** @param images the node's image pool ({@code new ImageWork(vertx, node.config())}) */
-  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle, Uploads uploads, ImageWork images) {
+  private final MediaFiles media;
+
+  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle, Uploads uploads, ImageWork images, MediaFiles media) {
+    this.media = media;
     this.vertx = vertx;
     this.hasher = hasher;
     this.throttle = throttle;
@@ -109,8 +113,7 @@ public final class MeApi implements ApiModule {
     Path file = Path.of(upload.uploadedFileName());
     // decoded on the node's image pool (503 at once when it is full); the original file is never kept
     Future<User> updated = images.process(file, Profile.AVATAR)
-        .compose(image -> Bus.request(vertx, Addresses.MEDIA_CREATE,
-            new MediaStore.NewMedia(userId, image.contentType(), image.width(), image.height(), image.bytes())))
+        .compose(image -> media.store(userId, null, image))
         .compose(mediaId -> Bus.request(vertx, Addresses.USER_SET_AVATAR, new UserStore.SetAvatar(userId, mediaId)));
     Api.reply(ctx, 200, updated, User::toJson);
   }

@@ -3,8 +3,8 @@ package io.switchboard.http.api;
 import io.switchboard.error.ApiException;
 import io.switchboard.http.Uploads;
 import io.switchboard.media.ImageWork;
+import io.switchboard.media.MediaFiles;
 import io.switchboard.media.Profile;
-import io.switchboard.persistence.store.MediaStore;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.FileUpload;
@@ -35,7 +35,10 @@ public final class MessagesApi implements ApiModule {
   private final Uploads uploads;
   private final ImageWork images;
 
-  public MessagesApi(Vertx vertx, Gateway gateway, Uploads uploads, ImageWork images) {
+  private final MediaFiles media;
+
+  public MessagesApi(Vertx vertx, Gateway gateway, Uploads uploads, ImageWork images, MediaFiles media) {
+    this.media = media;
     this.vertx = vertx;
     this.gateway = gateway;
     this.access = new ConversationAccess(vertx);
@@ -112,8 +115,7 @@ public final class MessagesApi implements ApiModule {
       String conversationId = a.conversation().id();
       return gateway.messaging().admitPicture(principal.userId(), conversationId, caption, clientMsgId)
           .compose(v -> images.process(file, Profile.MESSAGE))
-          .compose(p -> Bus.request(vertx, Addresses.MEDIA_CREATE,
-              new MediaStore.NewMedia(principal.userId(), p.contentType(), p.width(), p.height(), p.bytes(), conversationId)))
+          .compose(p -> media.store(principal.userId(), conversationId, p))
           .compose(mediaId -> gateway.messaging().sendPicture(principal.userId(), conversationId, caption, clientMsgId, mediaId)
               .compose(s -> {
                 // a retried clientMsgId answers the stored message: this upload's copy is not kept

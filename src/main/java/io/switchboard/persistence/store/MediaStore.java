@@ -14,30 +14,31 @@ import java.util.UUID;
  */
 public final class MediaStore {
 
-  public record NewMedia(String ownerId, String contentType, int width, int height, byte[] bytes, String conversationId) {
-
-    public NewMedia(String ownerId, String contentType, int width, int height, byte[] bytes) {
-      this(ownerId, contentType, width, height, bytes, null);
-    }
+  /** A row for bytes already written to storage under {@code storageKey}. */
+  public record NewMedia(String id, String ownerId, String contentType, int width, int height, int size, String conversationId,
+      String storageKey) {
   }
 
-  public record Media(String id, String contentType, int width, int height, Buffer bytes, String conversationId) {
+  /** {@code bytes} for rows stored before media moved to storage, else null and {@code storageKey} says where they are. */
+  public record Media(String id, String contentType, int width, int height, Buffer bytes, String conversationId, String storageKey) {
   }
 
-  /** Media stored under an id of the caller's choosing, once. */
-  public record Put(String id, String contentType, int width, int height, byte[] bytes) {
+  /** Media stored under an id of the caller's choosing, once (its bytes in storage under that id). */
+  public record Put(String id, String contentType, int width, int height, int size) {
   }
 
   /** What is known of stored media without its bytes. */
   public record Info(String id, String conversationId, int width, int height, int size) {
   }
 
-  static final String PUT = "INSERT INTO media (id, content_type, width, height, bytes, size) VALUES ($1, $2, $3, $4, $5, $6) "
+  static final String PUT = "INSERT INTO media (id, content_type, width, height, size, storage_key) VALUES ($1, $2, $3, $4, $5, $6) "
       + "ON CONFLICT (id) DO NOTHING";
+  static final String TRASH = "SELECT storage_key FROM media_trash ORDER BY deleted_at LIMIT $1";
+  static final String EMPTIED = "DELETE FROM media_trash WHERE storage_key = ANY($1::text[])";
   static final String INFO = "SELECT id, conversation_id, width, height, size FROM media WHERE id = $1";
-  static final String INSERT = "INSERT INTO media (id, owner_id, content_type, width, height, bytes, size, conversation_id) "
+  static final String INSERT = "INSERT INTO media (id, owner_id, content_type, width, height, size, conversation_id, storage_key) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-  static final String BY_ID = "SELECT id, content_type, width, height, bytes, conversation_id FROM media WHERE id = $1";
+  static final String BY_ID = "SELECT id, content_type, width, height, bytes, conversation_id, storage_key FROM media WHERE id = $1";
   static final String DELETE = "DELETE FROM media WHERE id = $1";
   /** Pictures of conversations whose message was never stored (the send was refused, or the node died between the two). */
   static final String SWEEP = """
@@ -52,17 +53,30 @@ public final class MediaStore {
 
   /** Stores the bytes; answers the new media id. */
   public Future<String> create(NewMedia m) {
-    UUID id = UUID.randomUUID();
     UUID owner = m.ownerId() == null ? null : Sql.id(m.ownerId(), "user");
     return pool.preparedQuery(INSERT)
-        .execute(Tuple.of(id, owner, m.contentType(), m.width(), m.height(), Buffer.buffer(m.bytes()), m.bytes().length,
-            m.conversationId() == null ? null : Sql.id(m.conversationId(), "conversation")))
-        .map(r -> id.toString());
+        .execute(Tuple.of(Sql.id(m.id(), "media"), owner, m.contentType(), m.width(), m.height(), m.size(),
+            m.conversationId() == null ? null : Sql.id(m.conversationId(), "conversation"), m.storageKey()))
+        .map(r -> m.id());
+  }
+
+  /** Keys of deleted rows whose files are still to be deleted, oldest first. */
+  public Future<java.util.List<String>> trash(int limit) {
+    return pool.preparedQuery(TRASH).execute(Tuple.of(limit)).map(rows -> {
+      java.util.List<String> keys = new java.util.ArrayList<>();
+      rows.forEach(r -> keys.add(r.getString("storage_key")));
+      return keys;
+    });
+  }
+
+  /** Their files are gone. */
+  public Future<Void> emptied(java.util.List<String> keys) {
+    return pool.preparedQuery(EMPTIED).execute(Tuple.of((Object) keys.toArray(String[]::new))).mapEmpty();
   }
 
   public Future<String> put(Put p) {
-    return pool.preparedQuery(PUT).execute(Tuple.of(Sql.id(p.id(), "media"), p.contentType(), p.width(), p.height(),
-        Buffer.buffer(p.bytes()), p.bytes().length)).map(r -> p.id());
+    return pool.preparedQuery(PUT).execute(Tuple.of(Sql.id(p.id(), "media"), p.contentType(), p.width(), p.height(), p.size(), p.id()))
+        .map(r -> p.id());
   }
 
   public Future<Info> find(String mediaId) {
@@ -93,7 +107,8 @@ public final class MediaStore {
       }
       Row r = rows.iterator().next();
       return Future.succeededFuture(new Media(r.getUUID("id").toString(), r.getString("content_type"), r.getInteger("width"),
-          r.getInteger("height"), r.getBuffer("bytes"), r.getUUID("conversation_id") == null ? null : r.getUUID("conversation_id").toString()));
+          r.getInteger("height"), r.getBuffer("bytes"), r.getUUID("conversation_id") == null ? null : r.getUUID("conversation_id").toString(),
+          r.getString("storage_key")));
     });
   }
 }
