@@ -120,12 +120,16 @@ public final class ModuleSockets {
   /** The row names {@code held} now: registers it and has the socket it replaced closed (4409). */
   public void opened(Held held, ModuleStore.Connected connected) {
     byConnection.put(held.connection(), held);
+    // the socket it replaced is closed in every case, even when this one is already replaced itself
+    closeReplaced(connected, held.connection());
     EarlyClose early = earlyCloses.remove(held.connection());
     if (early != null) {
       held.closeSoon(early.code(), early.reason());
-      return;
     }
-    if (connected.previousConnection() != null && !connected.previousConnection().equals(held.connection())) {
+  }
+
+  private void closeReplaced(ModuleStore.Connected connected, String by) {
+    if (connected.previousConnection() != null && !connected.previousConnection().equals(by)) {
       String node = connected.previousNode();
       JsonObject close = new JsonObject().put("connection", connected.previousConnection())
           .put("code", (int) CloseCodes.REPLACED).put("reason", "replaced by another socket of this module");
@@ -139,9 +143,10 @@ public final class ModuleSockets {
     disconnect(held.hash(), held.connection(), held.lastHeartbeat());
   }
 
-  /** Gives back a row taken over by a socket whose upgrade then failed. */
-  public void abandoned(String hash, String connection) {
-    disconnect(hash, connection, System.currentTimeMillis());
+  /** Gives back a row taken over by a socket whose upgrade then failed; the socket it replaced is closed all the same. */
+  public void abandoned(ModuleStore.Connected connected, String connection) {
+    closeReplaced(connected, connection);
+    disconnect(connected.hash(), connection, System.currentTimeMillis());
   }
 
   private void disconnect(String hash, String connection, long lastHeartbeat) {
@@ -194,7 +199,18 @@ public final class ModuleSockets {
       }
     }
     if (!beats.isEmpty()) {
-      Bus.request(vertx, Addresses.MODULE_HEARTBEATS, new ModuleStore.Heartbeats(beats)).onFailure(e -> {
+      Bus.request(vertx, Addresses.MODULE_HEARTBEATS, new ModuleStore.Heartbeats(beats)).onSuccess(held -> {
+        // a socket whose module row names another connection, or none (expired while this node could not
+        // write, say), no longer holds it: closed, so that its client reconnects and takes it back
+        for (ModuleStore.Beat b : beats) {
+          if (!held.contains(b.connection())) {
+            Held gone = byConnection.get(b.connection());
+            if (gone != null) {
+              gone.closeSoon(CloseCodes.HEARTBEAT_TIMEOUT, "this socket no longer holds the module; reconnect");
+            }
+          }
+        }
+      }).onFailure(e -> {
         // written again at the next flush
         beats.forEach(b -> written.remove(b.connection()));
         log.atWarn().addKeyValue("modules", beats.size()).setCause(e).log("cannot write module heartbeats");

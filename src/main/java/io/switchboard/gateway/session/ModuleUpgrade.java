@@ -44,6 +44,6 @@ public final class ModuleUpgrade implements Handler<RoutingContext> {
       return Bus.request(vertx, Addresses.MODULE_CONNECT, new ModuleStore.Connect(hash, modules.nodeId(), connection))
           .map(connected -> new Admitted(connected, connection));
     }, (ws, admitted) -> new ModuleSocket(ws, sessions, modules, admitted.connected(), admitted.connection()),
-        admitted -> modules.abandoned(admitted.connected().hash(), admitted.connection()));
+        admitted -> modules.abandoned(admitted.connected(), admitted.connection()));
   }
 }

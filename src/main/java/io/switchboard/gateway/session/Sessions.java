@@ -79,7 +79,9 @@ public final class Sessions {
 
   private void revoked(SessionsRevoked event) {
     for (Member s : List.copyOf(open)) {
-      if (event.sessionIds().contains(s.sessionId())) {
+      String session = s.sessionId();
+      // sockets of no session (modules') are not revoked
+      if (session != null && event.sessionIds().contains(session)) {
         s.close(CloseCodes.SESSION_ENDED, "session ended");
       }
     }

@@ -113,20 +113,18 @@ final class AnnouncementPresets {
 
   private Future<Map<String, Ready>> prepared() {
     if (ready == null || ready.failed()) {
-      List<Future<Ready>> each = new ArrayList<>();
+      // one picture at a time: the image pool is bounded, and the presets are few
+      Future<Map<String, Ready>> chain = Future.succeededFuture(new LinkedHashMap<>());
       for (Preset p : presets.values()) {
-        each.add(p.image() == null ? Future.succeededFuture(new Ready(p.name(), p.text(), null, null, null))
+        chain = chain.compose(map -> (p.image() == null ? Future.succeededFuture(new Ready(p.name(), p.text(), null, null, null))
             : images.process(p.image(), Profile.MESSAGE).compose(img -> media.storeOnce(img)
-                .map(stored -> new Ready(p.name(), p.text(), stored, img.width(), img.height()))));
+                .map(stored -> new Ready(p.name(), p.text(), stored, img.width(), img.height()))))
+            .map(r -> {
+              map.put(r.name(), r);
+              return map;
+            }));
       }
-      ready = Future.all(each).map(all -> {
-        Map<String, Ready> map = new LinkedHashMap<>();
-        for (int i = 0; i < all.size(); i++) {
-          Ready r = all.resultAt(i);
-          map.put(r.name(), r);
-        }
-        return map;
-      });
+      ready = chain;
     }
     return ready;
   }

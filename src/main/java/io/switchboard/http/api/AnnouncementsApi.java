@@ -85,8 +85,8 @@ public final class AnnouncementsApi implements ApiModule {
 
   /**
    * What the announcement says: the given text, else the preset's; the given picture, else the
-   * preset's. A given {@code imageId} must be a shared picture (a preset's or the banner's): a
-   * conversation's pictures belong to their own messages and go with them.
+   * preset's. A given {@code imageId} must be a shared picture (the banner's or a preset's): a
+   * conversation's pictures belong to their own messages and go with them, avatars to their users.
    */
   private Future<Content> content(String text, String preset, String imageId) {
     Future<AnnouncementPresets.Ready> base = preset == null ? Future.succeededFuture(null) : presets.get(preset);
@@ -95,11 +95,13 @@ public final class AnnouncementsApi implements ApiModule {
       if (imageId == null) {
         return Future.succeededFuture(new Content(words, p == null ? null : p.mediaId()));
       }
-      return Bus.request(vertx, Addresses.MEDIA_FIND, imageId)
-          .recover(e -> Future.failedFuture(ApiException.validation("imageId", "no such picture")))
-          .compose(info -> info.conversationId() != null
-              ? Future.failedFuture(ApiException.validation("imageId", "a conversation's picture belongs to its message; use a shared picture"))
-              : Future.succeededFuture(new Content(words, info.id())));
+      // a shared picture: the banner's now, or a preset's (a conversation's belong to their messages, avatars to their users)
+      Future<Boolean> banner = Bus.request(vertx, Addresses.BANNER_GET, (Void) null)
+          .map(b -> b.map(x -> imageId.equals(x.mediaId())).orElse(false));
+      return banner.compose(isBanner -> isBanner ? Future.succeededFuture(true)
+              : presets.all().map(all -> all.stream().anyMatch(r -> imageId.equals(r.mediaId()))))
+          .compose(shared -> shared ? Future.succeededFuture(new Content(words, imageId))
+              : Future.failedFuture(ApiException.validation("imageId", "not a shared picture (the banner's or a preset's)")));
     });
   }
 }

@@ -71,8 +71,8 @@ public final class BannerApi implements ApiModule {
       ctx.fail(ApiException.validation("text", "required"));
       return;
     }
-    if (text.length() > MAX_TEXT) {
-      ctx.fail(ApiException.validation("text", "at most " + MAX_TEXT + " characters"));
+    if (text.length() > MAX_TEXT || text.indexOf('\0') >= 0) {
+      ctx.fail(ApiException.validation("text", "at most " + MAX_TEXT + " characters, no NUL"));
       return;
     }
     String userId = Api.principal(ctx).userId();
@@ -80,7 +80,10 @@ public final class BannerApi implements ApiModule {
     Future<String> picture = upload == null ? Future.succeededFuture(null)
         : images.process(Path.of(upload.uploadedFileName()), Profile.MESSAGE).compose(p -> media.store(userId, null, p));
     Future<Banner> set = picture
-        .compose(mediaId -> Bus.request(vertx, Addresses.BANNER_SET, new BannerStore.Set(text, mediaId, userId)))
+        .compose(mediaId -> Bus.request(vertx, Addresses.BANNER_SET, new BannerStore.Set(text, mediaId, userId))
+            // a picture whose banner could not be set is not kept
+            .recover(e -> mediaId == null ? Future.failedFuture(e)
+                : Bus.request(vertx, Addresses.MEDIA_DELETE, mediaId).transform(x -> Future.failedFuture(e))))
         .compose(b -> AuditTrail.record(vertx, ctx, "banner.set", "banner", new JsonObject().put("text", text)).map(b))
         .onSuccess(b -> push(Frames.banner(b)));
     Api.reply(ctx, 200, set, Banner::toJson);

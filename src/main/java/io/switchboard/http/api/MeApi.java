@@ -114,7 +114,9 @@ public final class MeApi implements ApiModule {
     // decoded on the node's image pool (503 at once when it is full); the original file is never kept
     Future<User> updated = images.process(file, Profile.AVATAR)
         .compose(image -> media.store(userId, null, image))
-        .compose(mediaId -> Bus.request(vertx, Addresses.USER_SET_AVATAR, new UserStore.SetAvatar(userId, mediaId)));
+        .compose(mediaId -> Bus.request(vertx, Addresses.USER_SET_AVATAR, new UserStore.SetAvatar(userId, mediaId))
+            // a picture that did not become the avatar is not kept
+            .recover(e -> Bus.request(vertx, Addresses.MEDIA_DELETE, mediaId).transform(x -> Future.failedFuture(e))));
     Api.reply(ctx, 200, updated, User::toJson);
   }
 }

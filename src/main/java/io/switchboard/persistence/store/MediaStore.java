@@ -31,8 +31,11 @@ public final class MediaStore {
   public record Info(String id, String conversationId, int width, int height, int size) {
   }
 
-  static final String PUT = "INSERT INTO media (id, content_type, width, height, size, storage_key) VALUES ($1, $2, $3, $4, $5, $6) "
-      + "ON CONFLICT (id) DO NOTHING";
+  /** A key stored again (a preset's, made from its bytes) is taken out of the trash, so its new file is not swept. */
+  static final String PUT = """
+      WITH untrash AS (DELETE FROM media_trash WHERE storage_key = $6)
+      INSERT INTO media (id, content_type, width, height, size, storage_key) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (id) DO NOTHING""";
   static final String TRASH = "SELECT storage_key FROM media_trash ORDER BY deleted_at LIMIT $1";
   static final String EMPTIED = "DELETE FROM media_trash WHERE storage_key = ANY($1::text[])";
   static final String INFO = "SELECT id, conversation_id, width, height, size FROM media WHERE id = $1";

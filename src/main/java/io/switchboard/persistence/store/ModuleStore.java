@@ -76,7 +76,8 @@ public final class ModuleStore {
   static final String HEARTBEATS = """
       UPDATE modules m SET last_heartbeat = v.at
         FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(hash, connection, at)
-       WHERE m.hash = v.hash AND m.connection = v.connection AND m.last_heartbeat < v.at""";
+       WHERE m.hash = v.hash AND m.connection = v.connection AND m.last_heartbeat <= v.at
+      RETURNING m.connection""";
 
   /**
    * The alert of each row of the CTE {@code changed (hash, name, online, at)}, parameters
@@ -199,8 +200,8 @@ public final class ModuleStore {
     return pool.preparedQuery(DISCONNECT).execute(alertArgs(Tuple.of(d.hash(), d.connection(), last))).map(ModuleStore::changes);
   }
 
-  /** Writes the last heartbeats of sockets that still hold their modules; answers the rows written. */
-  public Future<Integer> heartbeats(Heartbeats h) {
+  /** Writes the last heartbeats of sockets that still hold their modules; answers the connections that do. */
+  public Future<java.util.Set<String>> heartbeats(Heartbeats h) {
     int n = h.beats().size();
     String[] hashes = new String[n];
     String[] connections = new String[n];
@@ -211,7 +212,11 @@ public final class ModuleStore {
       connections[i] = b.connection();
       times[i] = b.at().atOffset(ZoneOffset.UTC);
     }
-    return pool.preparedQuery(HEARTBEATS).execute(Tuple.of(hashes, connections, times)).map(RowSet::rowCount);
+    return pool.preparedQuery(HEARTBEATS).execute(Tuple.of(hashes, connections, times)).map(rows -> {
+      java.util.Set<String> held = new java.util.HashSet<>();
+      rows.forEach(r -> held.add(r.getString("connection")));
+      return held;
+    });
   }
 
   /** Sets offline every module whose last written heartbeat is older than {@code timeoutSeconds}. */
