@@ -1,6 +1,11 @@
 package io.switchboard.http;
 
+import io.switchboard.error.ApiException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import java.util.ArrayList;
@@ -39,6 +44,18 @@ public final class Uploads {
     // wrapped: vertx-web refuses a BodyHandler after other handlers of a route, a guard against reading a body that went
     // by unpaused; here BodyLimits has paused it, and the reader resumes it
     return route.setDoValidation(false).addHandler(ctx -> reader.handle(ctx));
+  }
+
+  /**
+   * The uploaded file of the form's {@code file} field on an upload route: null when there is none;
+   * a 415 when the body is not {@code multipart/form-data} at all ({@code what} says what to send).
+   */
+  public static FileUpload file(RoutingContext ctx, String what) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      throw new ApiException(415, "unsupported_media_type", "send " + what + " as multipart/form-data");
+    }
+    return ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst().orElse(null);
   }
 
   /** Whether a request with this method and (normalized) path goes to an upload operation. */

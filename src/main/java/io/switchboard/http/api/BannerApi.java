@@ -16,13 +16,11 @@ import io.switchboard.media.Profile;
 import io.switchboard.persistence.store.BannerStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The global banner (SPEC §4): one notice, text and an optional picture, set and cleared with
@@ -61,9 +59,11 @@ public final class BannerApi implements ApiModule {
   }
 
   private void set(RoutingContext ctx) {
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      ctx.fail(new ApiException(415, "unsupported_media_type", "send the banner as multipart/form-data: text and an optional file"));
+    FileUpload upload;
+    try {
+      upload = Uploads.file(ctx, "the banner (text and an optional file)");
+    } catch (ApiException e) {
+      ctx.fail(e);
       return;
     }
     String text = ctx.request().getFormAttribute("text");
@@ -76,7 +76,6 @@ public final class BannerApi implements ApiModule {
       return;
     }
     String userId = Api.principal(ctx).userId();
-    FileUpload upload = ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst().orElse(null);
     Future<String> picture = upload == null ? Future.succeededFuture(null)
         : images.process(Path.of(upload.uploadedFileName()), Profile.MESSAGE).compose(p -> media.store(userId, null, p));
     Future<Banner> set = picture

@@ -18,13 +18,11 @@ import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** The caller's own profile (SPEC §3): display name, password, avatar. */
 public final class MeApi implements ApiModule {
@@ -99,12 +97,13 @@ public final class MeApi implements ApiModule {
   }
 
   private void setAvatar(RoutingContext ctx) {
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      ctx.fail(new ApiException(415, "unsupported_media_type", "send the picture as multipart/form-data in the field file"));
+    FileUpload upload;
+    try {
+      upload = Uploads.file(ctx, "the picture in the field file");
+    } catch (ApiException e) {
+      ctx.fail(e);
       return;
     }
-    FileUpload upload = ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst().orElse(null);
     if (upload == null) {
       ctx.fail(ApiException.validation("file", "required"));
       return;

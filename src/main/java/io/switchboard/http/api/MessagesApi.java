@@ -6,10 +6,8 @@ import io.switchboard.media.ImageWork;
 import io.switchboard.media.MediaFiles;
 import io.switchboard.media.Profile;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.FileUpload;
 import java.nio.file.Path;
-import java.util.Locale;
 
 import io.switchboard.auth.Principal;
 import io.switchboard.bus.Addresses;
@@ -93,12 +91,13 @@ public final class MessagesApi implements ApiModule {
    * store refuses takes its picture with it.
    */
   private void sendImage(RoutingContext ctx) {
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      ctx.fail(new ApiException(415, "unsupported_media_type", "send the picture as multipart/form-data in the field file"));
+    FileUpload upload;
+    try {
+      upload = Uploads.file(ctx, "the picture in the field file");
+    } catch (ApiException e) {
+      ctx.fail(e);
       return;
     }
-    FileUpload upload = ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst().orElse(null);
     if (upload == null) {
       ctx.fail(ApiException.validation("file", "required"));
       return;
