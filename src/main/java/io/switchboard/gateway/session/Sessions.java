@@ -8,7 +8,12 @@ import io.switchboard.domain.event.SessionsRevoked;
 import io.switchboard.gateway.CloseCodes;
 import io.switchboard.gateway.Gateway;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import io.vertx.core.Future;
 import java.util.List;
 import java.util.Set;
 
@@ -43,6 +48,8 @@ public final class Sessions {
   private final Gateway gateway;
   private final Authenticator authenticator;
   private final Set<Member> open = new LinkedHashSet<>();
+  /** Per user, the last broadcast still waiting for its grants lookup (this loop only). */
+  private final Map<String, Future<Void>> deliveries = new HashMap<>();
 
   public Sessions(Vertx vertx, Gateway gateway, Authenticator authenticator) {
     this.vertx = vertx;
@@ -92,21 +99,31 @@ public final class Sessions {
    * (the node's permission cache), allow the broadcast's permission gets the frame.
    */
   private void broadcast(Broadcast event) {
-    for (Member member : List.copyOf(open)) {
-      String userId = member.userId();
-      if (userId == null) {
-        continue;
-      }
-      if (event.permission() == null) {
-        member.broadcast(event);
-      } else {
-        authenticator.grants(userId).onSuccess(g -> {
-          if (g.allows(event.permission())) {
-            member.broadcast(event);
-          }
-        });
+    Map<String, List<Member>> byUser = new LinkedHashMap<>();
+    for (Member member : open) {
+      if (member.userId() != null) {
+        byUser.computeIfAbsent(member.userId(), u -> new ArrayList<>()).add(member);
       }
     }
+    byUser.forEach((userId, members) -> {
+      if (event.permission() == null && !deliveries.containsKey(userId)) {
+        members.forEach(m -> m.broadcast(event));
+        return;
+      }
+      // one grants lookup per user and event, and a user's broadcasts in the order they came, even when a
+      // lookup has to wait for Postgres (a module's online then offline must not arrive the other way round)
+      Future<Void> before = deliveries.getOrDefault(userId, Future.succeededFuture());
+      Future<Void> done = before.transform(x -> event.permission() == null ? Future.succeededFuture(true)
+              : authenticator.grants(userId).map(g -> g.allows(event.permission())))
+          .transform(ar -> {
+            if (ar.succeeded() && ar.result()) {
+              members.stream().filter(open::contains).forEach(m -> m.broadcast(event));
+            }
+            return Future.<Void>succeededFuture();
+          });
+      deliveries.put(userId, done);
+      done.onComplete(x -> deliveries.remove(userId, done));
+    });
   }
 
   private void checkIdle(long pingMillis) {
