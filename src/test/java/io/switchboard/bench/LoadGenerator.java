@@ -95,8 +95,13 @@ final class LoadGenerator implements AutoCloseable {
   }
 
   private <T> T onLoop(java.util.function.Supplier<Future<T>> action, long timeoutSeconds) {
+    return await(context, action, timeoutSeconds);
+  }
+
+  /** Runs {@code action} on {@code ctx} and waits (this thread, not a loop) for its outcome. */
+  static <T> T await(io.vertx.core.Context ctx, java.util.function.Supplier<Future<T>> action, long timeoutSeconds) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
+    ctx.runOnContext(v -> {
       try {
         action.get().onComplete(ar -> {
           if (ar.succeeded()) {
@@ -116,49 +121,57 @@ final class LoadGenerator implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code connect} for every target, at most {@code inFlight} at once, each next one started as
+   * one finishes (on the calling loop); answers how many succeeded, the first failure and how long it took.
+   */
+  static <T> Future<Opened> openAll(List<T> targets, int inFlight, java.util.function.Function<T, Future<?>> connect) {
+    Promise<Opened> done = Promise.promise();
+    if (targets.isEmpty()) {
+      return Future.succeededFuture(new Opened(0, 0, 0, 0, null));
+    }
+    long start = System.nanoTime();
+    int[] next = {0};
+    int[] finished = {0};
+    int[] ok = {0};
+    String[] firstFailure = {null};
+    Runnable[] launch = new Runnable[1];
+    launch[0] = () -> {
+      if (next[0] >= targets.size()) {
+        return;
+      }
+      connect.apply(targets.get(next[0]++)).onComplete(ar -> {
+        finished[0]++;
+        if (ar.succeeded()) {
+          ok[0]++;
+        } else if (firstFailure[0] == null) {
+          firstFailure[0] = String.valueOf(ar.cause());
+        }
+        if (finished[0] == targets.size()) {
+          done.complete(new Opened(targets.size(), ok[0], targets.size() - ok[0], (System.nanoTime() - start) / 1e9, firstFailure[0]));
+        } else {
+          launch[0].run();
+        }
+      });
+    };
+    for (int i = 0; i < Math.min(inFlight, targets.size()); i++) {
+      launch[0].run();
+    }
+    return done.future();
+  }
+
   /** Opens the sockets with at most {@code inFlight} upgrades at once; answers how many opened and how fast. */
   Opened open(List<Member> members, int inFlight) {
     return onLoop(() -> {
-      Promise<Opened> done = Promise.promise();
-      long start = System.nanoTime();
-      int[] next = {0};
-      int[] finished = {0};
-      int[] ok = {0};
-      String[] firstFailure = {null};
       for (Member m : members) {
         if (m.room() >= measuredPerRoom.length) {
           measuredPerRoom = Arrays.copyOf(measuredPerRoom, m.room() + 1);
         }
       }
-      Runnable[] launch = new Runnable[1];
-      launch[0] = () -> {
-        if (next[0] >= members.size()) {
-          return;
-        }
-        Member m = members.get(next[0]++);
-        connect(m).onComplete(ar -> {
-          finished[0]++;
-          if (ar.succeeded()) {
-            ok[0]++;
-          } else if (firstFailure[0] == null) {
-            firstFailure[0] = String.valueOf(ar.cause());
-          }
-          if (finished[0] == members.size()) {
-            done.complete(new Opened(members.size(), ok[0], members.size() - ok[0], (System.nanoTime() - start) / 1e9, firstFailure[0]));
-          } else {
-            launch[0].run();
-          }
-        });
-      };
-      if (members.isEmpty()) {
-        return Future.succeededFuture(new Opened(0, 0, 0, 0, null));
-      }
-      for (int i = 0; i < Math.min(inFlight, members.size()); i++) {
-        launch[0].run();
-      }
-      return done.future();
+      return openAll(members, inFlight, this::connect);
     }, 3600);
   }
+
 
   private Future<Void> connect(Member m) {
     Sock s = new Sock(m);

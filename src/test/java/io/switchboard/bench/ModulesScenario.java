@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -737,26 +736,9 @@ final class ModulesScenario {
     }
 
     <T> T onLoop(Supplier<Future<T>> action, long timeoutSeconds) {
-      CompletableFuture<T> result = new CompletableFuture<>();
-      context.runOnContext(v -> {
-        try {
-          action.get().onComplete(ar -> {
-            if (ar.succeeded()) {
-              result.complete(ar.result());
-            } else {
-              result.completeExceptionally(ar.cause());
-            }
-          });
-        } catch (RuntimeException e) {
-          result.completeExceptionally(e);
-        }
-      });
-      try {
-        return result.get(timeoutSeconds, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+      return LoadGenerator.await(context, action, timeoutSeconds);
     }
+
 
     private Future<String[]> request(int port, String uri) {
       return http.request(HttpMethod.GET, port, "127.0.0.1", uri)
@@ -835,38 +817,7 @@ final class ModulesScenario {
 
     /** Opens one socket per URI ({@code inFlight} upgrades at once); a socket counts as open when its upgrade completed. */
     LoadGenerator.Opened open(int port, List<String> uris, int inFlight) {
-      return onLoop(() -> {
-        Promise<LoadGenerator.Opened> done = Promise.promise();
-        long start = System.nanoTime();
-        int[] next = {0};
-        int[] finished = {0};
-        int[] ok = {0};
-        String[] firstFailure = {null};
-        Runnable[] launch = new Runnable[1];
-        launch[0] = () -> {
-          if (next[0] >= uris.size()) {
-            return;
-          }
-          connect(port, uris.get(next[0]++)).onComplete(ar -> {
-            finished[0]++;
-            if (ar.succeeded()) {
-              ok[0]++;
-            } else if (firstFailure[0] == null) {
-              firstFailure[0] = String.valueOf(ar.cause());
-            }
-            if (finished[0] == uris.size()) {
-              done.complete(new LoadGenerator.Opened(uris.size(), ok[0], uris.size() - ok[0], (System.nanoTime() - start) / 1e9,
-                  firstFailure[0]));
-            } else {
-              launch[0].run();
-            }
-          });
-        };
-        for (int k = 0; k < Math.min(inFlight, uris.size()); k++) {
-          launch[0].run();
-        }
-        return done.future();
-      }, 1800);
+      return onLoop(() -> LoadGenerator.openAll(uris, inFlight, uri -> connect(port, uri)), 1800);
     }
 
     private Future<Void> connect(int port, String uri) {

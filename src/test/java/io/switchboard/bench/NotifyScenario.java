@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -169,61 +168,13 @@ final class NotifyScenario implements AutoCloseable {
   // ---------------------------------------------------------------- sockets
 
   private static <T> T await(Context ctx, Supplier<Future<T>> action, long timeoutSeconds) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    ctx.runOnContext(v -> {
-      try {
-        action.get().onComplete(ar -> {
-          if (ar.succeeded()) {
-            result.complete(ar.result());
-          } else {
-            result.completeExceptionally(ar.cause());
-          }
-        });
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
-    try {
-      return result.get(timeoutSeconds, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return LoadGenerator.await(ctx, action, timeoutSeconds);
   }
+
 
   /** Opens one notification socket per token (at most {@code inFlight} upgrades at once), each counted when its welcome arrived. */
   LoadGenerator.Opened open(int port, List<String> tokens, int inFlight) {
-    return await(context, () -> {
-      Promise<LoadGenerator.Opened> done = Promise.promise();
-      long start = System.nanoTime();
-      int[] next = {0};
-      int[] finished = {0};
-      int[] ok = {0};
-      String[] firstFailure = {null};
-      Runnable[] launch = new Runnable[1];
-      launch[0] = () -> {
-        if (next[0] >= tokens.size()) {
-          return;
-        }
-        connect(port, tokens.get(next[0]++)).onComplete(ar -> {
-          finished[0]++;
-          if (ar.succeeded()) {
-            ok[0]++;
-          } else if (firstFailure[0] == null) {
-            firstFailure[0] = String.valueOf(ar.cause());
-          }
-          if (finished[0] == tokens.size()) {
-            done.complete(new LoadGenerator.Opened(tokens.size(), ok[0], tokens.size() - ok[0], (System.nanoTime() - start) / 1e9,
-                firstFailure[0]));
-          } else {
-            launch[0].run();
-          }
-        });
-      };
-      for (int i = 0; i < Math.min(inFlight, tokens.size()); i++) {
-        launch[0].run();
-      }
-      return done.future();
-    }, 600);
+    return await(context, () -> LoadGenerator.openAll(tokens, inFlight, token -> connect(port, token)), 600);
   }
 
   private Future<Void> connect(int port, String token) {
