@@ -58,6 +58,15 @@ public final class Uploads {
     return ctx.fileUploads().stream().filter(f -> "file".equals(f.name())).findFirst().orElse(null);
   }
 
+  /** {@link #file}, and a 400 naming the field when there is none. */
+  public static FileUpload requiredFile(RoutingContext ctx, String what) {
+    FileUpload upload = file(ctx, what);
+    if (upload == null) {
+      throw ApiException.validation("file", "required");
+    }
+    return upload;
+  }
+
   /** Whether a request with this method and (normalized) path goes to an upload operation. */
   boolean takes(HttpMethod method, String path) {
     for (UploadRoute r : routes) {

@@ -99,13 +99,9 @@ public final class MeApi implements ApiModule {
   private void setAvatar(RoutingContext ctx) {
     FileUpload upload;
     try {
-      upload = Uploads.file(ctx, "the picture in the field file");
+      upload = Uploads.requiredFile(ctx, "the picture in the field file");
     } catch (ApiException e) {
       ctx.fail(e);
-      return;
-    }
-    if (upload == null) {
-      ctx.fail(ApiException.validation("file", "required"));
       return;
     }
     String userId = Api.principal(ctx).userId();

@@ -93,13 +93,9 @@ public final class MessagesApi implements ApiModule {
   private void sendImage(RoutingContext ctx) {
     FileUpload upload;
     try {
-      upload = Uploads.file(ctx, "the picture in the field file");
+      upload = Uploads.requiredFile(ctx, "the picture in the field file");
     } catch (ApiException e) {
       ctx.fail(e);
-      return;
-    }
-    if (upload == null) {
-      ctx.fail(ApiException.validation("file", "required"));
       return;
     }
     Principal principal = Api.principal(ctx);
