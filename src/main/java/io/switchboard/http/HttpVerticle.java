@@ -24,6 +24,7 @@ import io.switchboard.http.api.ModuleRegistrationApi;
 import io.switchboard.http.api.ModulesApi;
 import io.switchboard.http.api.BannerApi;
 import io.switchboard.http.api.AnnouncementsApi;
+import io.switchboard.http.api.AnnouncementPresets;
 import io.switchboard.media.ImageWork;
 import io.switchboard.media.MediaUrls;
 import io.switchboard.media.MediaFiles;
@@ -74,11 +75,13 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return Future.all(OpenAPIContract.from(vertx, CONTRACT), vertx.fileSystem().readFile(CONTRACT))
-        .compose(all -> listen(router(all.resultAt(0), all.resultAt(1))));
+    String presetsFile = node.config().get(Settings.ANNOUNCEMENT_PRESETS_FILE);
+    return Future.all(OpenAPIContract.from(vertx, CONTRACT), vertx.fileSystem().readFile(CONTRACT),
+            vertx.executeBlocking(() -> AnnouncementPresets.read(presetsFile)))
+        .compose(all -> listen(router(all.resultAt(0), all.resultAt(1), all.resultAt(2))));
   }
 
-  private Router router(OpenAPIContract contract, Buffer rawContract) {
+  private Router router(OpenAPIContract contract, Buffer rawContract, Map<String, AnnouncementPresets.Preset> presets) {
     var config = node.config();
     Authenticator authenticator = new Authenticator(vertx, node, new TokenService(vertx, config));
     AuthGuard guard = new AuthGuard(authenticator);
@@ -108,7 +111,7 @@ public final class HttpVerticle extends VerticleBase {
     // the sockets and streams of this event loop, of every kind
     Sessions sessions = new Sessions(vertx, node.gateway(), authenticator);
     UserHub users = new UserHub(sessions);
-    for (ApiModule module : modules(authenticator, uploads, users)) {
+    for (ApiModule module : modules(authenticator, uploads, users, presets)) {
       module.mount(builder);
     }
     requireEveryOperationBound(builder, guards);
@@ -138,7 +141,8 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  private List<ApiModule> modules(Authenticator authenticator, Uploads uploads, UserHub users) {
+  private List<ApiModule> modules(Authenticator authenticator, Uploads uploads, UserHub users,
+      Map<String, AnnouncementPresets.Preset> presets) {
     var config = node.config();
     PasswordHasher hasher = new PasswordHasher(vertx, node);
     LoginThrottle throttle = new LoginThrottle(vertx, config);
@@ -158,7 +162,7 @@ public final class HttpVerticle extends VerticleBase {
         new ModuleRegistrationApi(vertx, config),
         new ModulesApi(vertx),
         new BannerApi(vertx, uploads, images, media),
-        new AnnouncementsApi(vertx, node.gateway(), images, media, config.get(Settings.ANNOUNCEMENT_PRESETS_FILE)),
+        new AnnouncementsApi(vertx, node.gateway(), images, media, presets),
         routes -> routes.getRoute(NotificationStreams.OPERATION).addHandler(new NotificationStreams(authenticator, users)));
   }
 

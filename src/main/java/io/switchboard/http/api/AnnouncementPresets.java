@@ -23,11 +23,11 @@ import java.util.regex.Pattern;
  * message picture the first time it is used and stored under an id made from its bytes, so it is
  * stored once however often the node starts.
  */
-final class AnnouncementPresets {
+public final class AnnouncementPresets {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-  record Preset(String name, String text, Path image) {
+  public record Preset(String name, String text, Path image) {
   }
 
   /** A preset ready to send: its picture stored. */
@@ -45,17 +45,17 @@ final class AnnouncementPresets {
   private final Map<String, Preset> presets;
   private Future<Map<String, Ready>> ready;
 
-  private AnnouncementPresets(MediaFiles media, ImageWork images, Map<String, Preset> presets) {
+  AnnouncementPresets(MediaFiles media, ImageWork images, Map<String, Preset> presets) {
     this.media = media;
     this.images = images;
     this.presets = presets;
   }
 
-  /** Reads and checks the file (blocking, at start); no file is no presets. */
-  static AnnouncementPresets load(MediaFiles media, ImageWork images, String file) {
+  /** Reads and checks the file, in the file's order (blocking: on a worker thread, at start); no file is no presets. */
+  public static Map<String, Preset> read(String file) {
     Path path = Path.of(file);
     if (!Files.exists(path)) {
-      return new AnnouncementPresets(media, images, Map.of());
+      return Map.of();
     }
     JsonArray list;
     try {
@@ -95,7 +95,7 @@ final class AnnouncementPresets {
       }
       presets.put(name, new Preset(name, text.isBlank() ? null : text, image));
     }
-    return new AnnouncementPresets(media, images, java.util.Collections.unmodifiableMap(presets));
+    return java.util.Collections.unmodifiableMap(presets);
   }
 
   boolean has(String name) {

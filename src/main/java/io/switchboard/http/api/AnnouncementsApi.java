@@ -31,11 +31,13 @@ public final class AnnouncementsApi implements ApiModule {
   private final ConversationAccess access;
   private final AnnouncementPresets presets;
 
-  public AnnouncementsApi(Vertx vertx, Gateway gateway, ImageWork images, MediaFiles media, String presetsFile) {
+  /** @param presets what {@link AnnouncementPresets#read} found in the presets file */
+  public AnnouncementsApi(Vertx vertx, Gateway gateway, ImageWork images, MediaFiles media,
+      java.util.Map<String, AnnouncementPresets.Preset> presets) {
     this.vertx = vertx;
     this.gateway = gateway;
     this.access = new ConversationAccess(vertx);
-    this.presets = AnnouncementPresets.load(media, images, presetsFile);
+    this.presets = new AnnouncementPresets(media, images, presets);
   }
 
   @Override
