@@ -97,8 +97,6 @@ public final class Addresses {
   public static final Address<String, Void> MEDIA_DELETE = new Address<>("sb.media.delete");
   /** Stores media under a given id unless it exists (a preset's picture, the same at every start); answers the id. */
   public static final Address<MediaStore.Put, String> MEDIA_PUT = new Address<>("sb.media.put");
-  /** A media row without its bytes; 404 when unknown. */
-  public static final Address<String, MediaStore.Info> MEDIA_FIND = new Address<>("sb.media.find");
   /** Deletes conversation pictures left without a message; answers how many. */
   public static final Address<Void, Integer> MEDIA_SWEEP = new Address<>("sb.media.sweep");
   /** Up to n storage keys of deleted media whose files are still to be deleted. */

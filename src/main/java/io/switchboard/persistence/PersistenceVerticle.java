@@ -132,7 +132,6 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.MEDIA_GET, media::get);
     Bus.consume(vertx, Addresses.MEDIA_DELETE, media::delete);
     Bus.consume(vertx, Addresses.MEDIA_PUT, media::put);
-    Bus.consume(vertx, Addresses.MEDIA_FIND, media::find);
     ConversationStore conversations = new ConversationStore(pool);
     Bus.consume(vertx, Addresses.CONVERSATION_CREATE, conversations::create);
     Bus.consume(vertx, Addresses.CONVERSATION_LOOKUP, conversations::lookup);

@@ -27,9 +27,6 @@ public final class MediaStore {
   public record Put(String id, String contentType, int width, int height, int size) {
   }
 
-  /** What is known of stored media without its bytes. */
-  public record Info(String id, String conversationId, int width, int height, int size) {
-  }
 
   /** A key stored again (a preset's, made from its bytes) is taken out of the trash, so its new file is not swept. */
   static final String PUT = """
@@ -38,7 +35,6 @@ public final class MediaStore {
       ON CONFLICT (id) DO NOTHING""";
   static final String TRASH = "SELECT storage_key FROM media_trash ORDER BY deleted_at LIMIT $1";
   static final String EMPTIED = "DELETE FROM media_trash WHERE storage_key = ANY($1::text[])";
-  static final String INFO = "SELECT id, conversation_id, width, height, size FROM media WHERE id = $1";
   static final String INSERT = "INSERT INTO media (id, owner_id, content_type, width, height, size, conversation_id, storage_key) "
       + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
   static final String BY_ID = "SELECT id, content_type, width, height, bytes, conversation_id, storage_key FROM media WHERE id = $1";
@@ -80,18 +76,6 @@ public final class MediaStore {
   public Future<String> put(Put p) {
     return pool.preparedQuery(PUT).execute(Tuple.of(Sql.id(p.id(), "media"), p.contentType(), p.width(), p.height(), p.size(), p.id()))
         .map(r -> p.id());
-  }
-
-  public Future<Info> find(String mediaId) {
-    return pool.preparedQuery(INFO).execute(Tuple.of(Sql.id(mediaId, "media"))).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.failedFuture(ApiException.notFound("no such media"));
-      }
-      Row r = rows.iterator().next();
-      UUID conversation = r.getUUID("conversation_id");
-      return Future.succeededFuture(new Info(r.getUUID("id").toString(), conversation == null ? null : conversation.toString(),
-          r.getInteger("width"), r.getInteger("height"), r.getInteger("size")));
-    });
   }
 
   public Future<Void> delete(String mediaId) {
