@@ -16,9 +16,12 @@ public final class Frames {
 
   public static final String PONG = new JsonObject().put("type", "pong").encode();
 
-  public static String welcome(String conversationId, long lastSeq, List<String> online) {
+  /** The first frame of a conversation socket, with the rules the client's sends live under (recall window, slow mode). */
+  public static String welcome(String conversationId, long lastSeq, List<String> online, int recallWindowSeconds,
+      int slowModeSeconds) {
     return new JsonObject().put("type", "welcome").put("conversationId", conversationId).put("lastSeq", lastSeq)
-        .put("online", new JsonArray(List.copyOf(online))).encode();
+        .put("online", new JsonArray(List.copyOf(online)))
+        .put("recallWindowSeconds", recallWindowSeconds).put("slowModeSeconds", slowModeSeconds).encode();
   }
 
   public static String message(Message m) {
@@ -97,9 +100,17 @@ public final class Frames {
   }
 
   public static String error(String code, String message, Object ref) {
+    return error(code, message, ref, null);
+  }
+
+  /** An error frame; a refusal that may be retried later says after how many seconds ({@code retryAfter}). */
+  public static String error(String code, String message, Object ref, Long retryAfterSeconds) {
     JsonObject json = new JsonObject().put("type", "error").put("code", code).put("message", message);
     if (ref != null) {
       json.put("ref", ref);
+    }
+    if (retryAfterSeconds != null) {
+      json.put("retryAfter", retryAfterSeconds);
     }
     return json.encode();
   }

@@ -39,6 +39,10 @@ public final class Messaging {
     this.recallWindowSeconds = recallWindowSeconds;
   }
 
+  public int recallWindowSeconds() {
+    return recallWindowSeconds;
+  }
+
   /**
    * Stores a text message (rate limit here, then slow mode and membership in the transaction). The
    * persistence verticle announces it once committed ({@link #stored}).

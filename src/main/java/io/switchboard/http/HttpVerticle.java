@@ -132,6 +132,7 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.get("/docs/swagger-initializer.js").handler(SwaggerUi::initializer);
     router.get("/docs/*").handler(StaticHandler.create(SwaggerUi.ROOT).setCachingEnabled(true));
+    WebClientRoutes.mount(router);
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);

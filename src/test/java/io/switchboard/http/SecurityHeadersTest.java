@@ -25,7 +25,7 @@ class SecurityHeadersTest {
     assertThat(r.header("X-Content-Type-Options")).as(r.toString()).isEqualTo("nosniff");
     assertThat(r.header("X-Frame-Options")).isEqualTo("DENY");
     assertThat(r.header("Content-Security-Policy")).isEqualTo(
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'");
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'");
   }
 
   @Test

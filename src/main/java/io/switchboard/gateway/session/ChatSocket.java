@@ -80,7 +80,7 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
       if (isClosed()) {
         return Future.succeededFuture();
       }
-      write(Frames.welcome(conversationId, base, online));
+      write(Frames.welcome(conversationId, base, online, messaging.recallWindowSeconds(), conversation.slowModeSeconds()));
       greeting.greeted(hub.gateway().banner());
       return replay.start(since, base, this::stored, Message::seq,
           m -> write(hub.gateway().mediaUrls().signFrame(Frames.message(m), principal.userId())),

@@ -158,7 +158,7 @@ abstract class Session implements Sessions.Member {
   /** An operation's refusal as an error frame (it does not count as a bad frame). */
   protected final void refuse(Throwable e, Object ref) {
     if (e instanceof ApiException api) {
-      write(Frames.error(api.code(), api.getMessage(), ref));
+      write(Frames.error(api.code(), api.getMessage(), ref, api.retryAfterSeconds()));
     } else {
       write(Frames.error(ErrorCodes.INTERNAL, "internal error", ref));
     }

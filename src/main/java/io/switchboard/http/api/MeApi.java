@@ -18,6 +18,7 @@ import io.switchboard.persistence.store.SessionStore;
 import io.switchboard.persistence.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
@@ -57,8 +58,12 @@ public final class MeApi implements ApiModule {
     uploads.accept(routes.getRoute("setAvatar")).addHandler(this::setAvatar);
   }
 
+  /** The caller's profile and what they may do now (their groups' permissions; a superuser may do everything). */
   private void get(RoutingContext ctx) {
-    Api.reply(ctx, 200, Bus.request(vertx, Addresses.USER_GET, Api.principal(ctx).userId()), User::toJson);
+    Principal principal = Api.principal(ctx);
+    JsonArray permissions = new JsonArray(principal.grants().permissions().stream().sorted().toList());
+    Api.reply(ctx, 200, Bus.request(vertx, Addresses.USER_GET, principal.userId()),
+        (User user) -> user.toJson().put("permissions", permissions));
   }
 
   private void update(RoutingContext ctx) {
