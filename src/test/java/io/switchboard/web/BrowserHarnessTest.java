@@ -8,7 +8,7 @@ import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -21,13 +21,19 @@ import org.openqa.selenium.logging.LogEntry;
 class BrowserHarnessTest {
 
   static TestNode node;
-  @AutoClose
   static Browser desktop;
 
   @BeforeAll
   static void start(TestNode shared) {
     node = shared;
     desktop = Browser.desktop();
+  }
+
+  @AfterAll
+  static void close() {
+    if (desktop != null) {
+      desktop.close();
+    }
   }
 
   @Test
