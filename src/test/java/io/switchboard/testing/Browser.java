@@ -33,8 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * One headless Chromium (one user) driven through chromedriver: {@link #desktop()} or {@link #phone()}.
- * Starting one takes about a second, so a test class keeps it in a static field from {@code @BeforeAll}
- * and closes it in {@code @AfterAll}. Classes that use it carry {@link BrowserTest}, which skips or
+ * Starting one takes seconds (two or three on a loaded two-core machine), so a test class keeps it
+ * in a static field from {@code @BeforeAll} and closes it in {@code @AfterAll}. Classes that use it carry {@link BrowserTest}, which skips or
  * fails them where Chromium is missing.
  *
  * <p>Both executables are given by path (overridable with {@code SWITCHBOARD_CHROMIUM} and
