@@ -110,7 +110,7 @@ export class Auth extends EventTarget {
   /** A valid access token, refreshed first when it is about to expire. */
   async accessToken() {
     if (!this.session) throw new ApiError(401, 'unauthorized', 'Signed out');
-    if (this.session.expiresAt - Date.now() < 15_000) await this.refresh(this.session.accessToken);
+    if (this.session.expiresAt - Date.now() < this.margin()) await this.refresh(this.session.accessToken);
     if (!this.session) throw new ApiError(401, 'unauthorized', 'Signed out');
     return this.session.accessToken;
   }
@@ -136,7 +136,7 @@ export class Auth extends EventTarget {
       this.end('signed out');
       return;
     }
-    if (stored.accessToken !== stale && stored.expiresAt - Date.now() > 15_000) {
+    if (stored.accessToken !== stale && stored.expiresAt - Date.now() > this.margin()) {
       this.session = stored;
       this.schedule();
       return;
@@ -151,13 +151,17 @@ export class Auth extends EventTarget {
     }
   }
 
-  /** Refreshes ahead of expiry: at 80 % of the token's lifetime, and at least 30 s before it ends. */
+  /** How close to its expiry a token is too old to use: 15 s, or a tenth of a short lifetime. */
+  margin() {
+    return Math.min(15_000, ((this.session && this.session.lifetime) || 150_000) * 0.1);
+  }
+
+  /** Refreshes ahead of expiry, at 80 % of the token's lifetime. */
   schedule() {
     clearTimeout(this.timer);
     if (!this.session) return;
     const s = this.session;
-    const lead = Math.max(30_000, (s.lifetime || 0) * 0.2);
-    const wait = Math.max(1_000, s.expiresAt - lead - Date.now());
+    const wait = Math.max(1_000, s.expiresAt - (s.lifetime || 0) * 0.2 - Date.now());
     this.timer = setTimeout(() => {
       this.refresh(s.accessToken).catch(() => {
         if (this.session) this.timer = setTimeout(() => this.schedule(), 10_000);

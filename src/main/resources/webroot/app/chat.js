@@ -160,6 +160,9 @@ export class ChatView {
       await this.api.post(`/api/conversations/${enc(this.id)}/join`);
       this.participant = true;
       this.people.set(this.me.id, this.me);
+      // a socket opened by a watcher stays one (typing is not relayed): open it again as a participant
+      this.socket.stop();
+      this.socket.start();
       this.buildFooter();
       this.updateSub();
       this.app.refreshLists();
@@ -353,7 +356,7 @@ export class ChatView {
       own ? null : avatar(sender, 'sm'),
       h('div', {class: 'bubble-wrap'},
         h('div', {class: 'meta'}, own ? null : h('span', {class: 'sender', text: name}), h('time', {datetime: m.createdAt, text: timeOf(m.createdAt)})),
-        h('div', {class: 'bubble'}, content),
+        h('div', {class: `bubble${!gone && m.image && !m.text ? ' media' : ''}`}, content),
         own ? h('div', {class: 'receipt'}) : null),
       gone ? null : this.menuButton(m, own));
   }
@@ -378,7 +381,7 @@ export class ChatView {
       e.stopPropagation();
       this.openMenu(button, m, actions);
     });
-    return button;
+    return h('span', {class: 'menu-anchor'}, button);
   }
 
   openMenu(button, m, actions) {
@@ -391,7 +394,10 @@ export class ChatView {
         this.act(kind, m.seq);
       }}));
     if (!items.length) return;
-    const menu = h('div', {class: 'menu', role: 'menu'}, items);
+    // opens downwards from the button, or upwards in the lower half of the list, so the list never clips it
+    const list = this.history.getBoundingClientRect();
+    const up = button.getBoundingClientRect().top > list.top + list.height / 2;
+    const menu = h('div', {class: `menu${up ? ' up' : ''}`, role: 'menu'}, items);
     button.after(menu);
     button.setAttribute('aria-expanded', 'true');
     items[0].focus();

@@ -74,6 +74,8 @@ class MeTest {
     assertThat(me.json().getString("id")).isEqualTo(id);
     assertThat(me.json().getString("username")).isEqualTo("profiled");
     assertThat(me.json().getJsonArray("groups")).containsExactly("member");
+    // what the member group gives, for the web client to show only what the user may do
+    assertThat(me.json().getJsonArray("permissions")).containsExactly("rooms.create");
     assertThat(me.json().containsKey("passwordHash")).isFalse();
 
     Http.Response renamed = http.patch("/api/me", new JsonObject().put("displayName", "Pro Filed"), token);

@@ -89,9 +89,15 @@ class SocketLimitsTest {
     // slow mode is per user
     assertThat(http.post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "mine"), ann.token()).status()).isEqualTo(201);
     try (ChatClient c = ChatClient.connect(client, node.port(), id, bob.token(), null)) {
-      c.next("welcome");
-      c.send(new JsonObject().put("type", "send").put("text", "again"));
-      assertThat(c.next("error").getString("code")).isEqualTo("rate_limited");
+      // the welcome tells the client the rules it sends under
+      JsonObject welcome = c.next("welcome");
+      assertThat(welcome.getInteger("slowModeSeconds")).isEqualTo(60);
+      assertThat(welcome.getInteger("recallWindowSeconds")).isEqualTo(30);
+      c.send(new JsonObject().put("type", "send").put("text", "again").put("clientMsgId", "slow-1"));
+      JsonObject error = c.next("error");
+      assertThat(error.getString("code")).isEqualTo("rate_limited");
+      assertThat(error.getString("ref")).isEqualTo("slow-1");
+      assertThat(error.getInteger("retryAfter")).isBetween(1, 60);
     }
     assertThat(http.get("/api/conversations/" + id + "/messages", bob.token()).items()).hasSize(2);
   }

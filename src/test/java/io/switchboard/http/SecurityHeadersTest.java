@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +58,28 @@ class SecurityHeadersTest {
     Http.Response unknown = http.get("/api/nothing-here");
     assertThat(unknown.status()).isEqualTo(404);
     assertHardened(unknown);
+  }
+
+  /** The web client: its page and modules from the jar, never cached stale, under a policy with no inline script. */
+  @Test
+  void webClientPageAndAssets() {
+    for (String path : List.of("/", "/admin")) {
+      Http.Response page = http.get(path);
+      assertThat(page.status()).as(path).isEqualTo(200);
+      assertThat(page.header("Content-Type")).startsWith("text/html");
+      assertThat(page.header("Cache-Control")).isEqualTo("no-cache");
+      assertThat(page.body()).contains("<script type=\"module\" src=\"/app/main.js\"></script>");
+      assertHardened(page);
+    }
+    assertThat(SecurityHeaders.CONTENT_SECURITY_POLICY).contains("script-src 'self';").doesNotContain("script-src 'self' 'unsafe");
+    Http.Response module = http.get("/app/main.js");
+    assertThat(module.status()).isEqualTo(200);
+    assertThat(module.header("Content-Type")).startsWith("text/javascript").containsIgnoringCase("charset=utf-8");
+    assertThat(module.header("Cache-Control")).isEqualTo("no-cache");
+    assertHardened(module);
+    assertThat(http.get("/app/app.css").header("Content-Type")).startsWith("text/css");
+    assertThat(http.get("/app/nothing-here.js").status()).isEqualTo(404);
+    assertThat(http.get("/app/../../logback.xml").status()).isIn(400, 404);
+    assertThat(http.get("/app/").status()).isEqualTo(404);
   }
 }
