@@ -136,7 +136,7 @@ export class ChatView {
         this.sendPicture(file);
       }
     });
-    const picker = h('input', {type: 'file', accept: 'image/jpeg,image/png,image/gif,image/webp', class: 'visually-hidden', id: 'picture-input', tabindex: '-1'});
+    const picker = h('input', {type: 'file', accept: 'image/jpeg,image/png,image/gif,image/webp', class: 'visually-hidden', id: 'picture-input', tabindex: '-1', 'aria-label': 'Picture to send'});
     picker.addEventListener('change', () => {
       const file = picker.files[0];
       picker.value = '';
@@ -164,7 +164,7 @@ export class ChatView {
       this.socket.stop();
       this.socket.start();
       this.buildFooter();
-      this.updateSub();
+      this.refreshCount();
       this.app.refreshLists();
       this.input.focus();
     } catch (e) {
@@ -212,6 +212,7 @@ export class ChatView {
         this.online = new Set(f.online || []);
         this.updateSub();
         this.flushPending();
+        this.markRead();
         break;
       case 'message':
         this.onMessage(f.message);
@@ -519,7 +520,7 @@ export class ChatView {
     if (!this.socket || !this.participant || document.visibilityState !== 'visible' || !this.nearBottom()) return;
     if (this.maxSeq > this.lastReadSent && this.socket.send({type: 'read', seq: this.maxSeq})) {
       this.lastReadSent = this.maxSeq;
-      this.app.markedRead(this.id);
+      this.app.markedRead(this.id, this.maxSeq);
     }
   }
 

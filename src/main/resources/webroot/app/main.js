@@ -97,6 +97,7 @@ class App {
     if (!ref) {
       document.body.dataset.view = 'list';
       this.sidebar.setActive(null);
+      this.sidebar.refresh();
       fill(this.pane, h('div', {class: 'pane-empty'}, h('p', {text: 'Pick a conversation or a room, or create one.'})));
       return;
     }
@@ -117,8 +118,8 @@ class App {
     if (this.sidebar) this.sidebar.refresh();
   }
 
-  markedRead(id) {
-    if (this.sidebar) this.sidebar.markedRead(id);
+  markedRead(id, seq) {
+    if (this.sidebar) this.sidebar.markedRead(id, seq);
   }
 }
 

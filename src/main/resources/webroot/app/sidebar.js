@@ -11,6 +11,7 @@ export class Sidebar {
     this.app = app;
     this.api = app.api;
     this.active = null;
+    this.readUpTo = new Map(); // conversation id -> seq this page read to (a list read may predate the marker's write)
     this.conversations = h('ul', {class: 'conv-list', 'aria-label': 'Your conversations'});
     this.rooms = h('ul', {class: 'room-list', 'aria-label': 'Public rooms'});
     const me = app.me;
@@ -55,7 +56,7 @@ export class Sidebar {
   }
 
   conversationItem(c) {
-    const unread = c.id === this.active ? 0 : c.unread;
+    const unread = c.id === this.active || (this.readUpTo.get(c.id) || 0) >= c.lastSeq ? 0 : c.unread;
     const title = c.title || (c.name ? `#${c.name}` : c.kind === 'direct' ? 'Direct conversation' : 'Group conversation');
     return h('li', {dataset: {id: c.id}},
       h('a', {href: `#/c/${encodeURIComponent(c.id)}`, class: 'side-link', 'aria-label': unread ? `${title}, ${unread} unread` : title},
@@ -76,7 +77,8 @@ export class Sidebar {
   }
 
   /** The open conversation was read to its end: its badge goes at once, not at the next refresh. */
-  markedRead(id) {
+  markedRead(id, seq) {
+    if (seq) this.readUpTo.set(id, Math.max(seq, this.readUpTo.get(id) || 0));
     const li = this.conversations.querySelector(`li[data-id="${CSS.escape(id)}"]`);
     const badge = li && li.querySelector('.badge');
     if (badge) badge.remove();

@@ -126,4 +126,49 @@ final class ChatPage {
     assertThat(widths.get(2).intValue()).as("body scrollWidth against innerWidth %s", widths).isLessThanOrEqualTo(widths.get(1).intValue());
     assertThat(widths.get(3).intValue()).as("message list scrollWidth against its width %s", widths).isLessThanOrEqualTo(widths.get(4).intValue());
   }
+
+  /** A second public room with Bob in it, to move the page away from another one; answers its name. */
+  static String anotherRoom(io.switchboard.testing.Http http, String ownerToken, String member, String password) {
+    String name = "web-other" + System.nanoTime() % 1_000_000;
+    http.post("/api/conversations", new io.vertx.core.json.JsonObject().put("kind", "room").put("name", name).put("public", true), ownerToken);
+    http.post("/api/conversations/" + name + "/join", new io.vertx.core.json.JsonObject(), io.switchboard.testing.Accounts.token(http, member, password));
+    return name;
+  }
+
+  /** Visible inputs, text areas and buttons that have no accessible name (a label, aria-label, aria-labelledby or text). */
+  @SuppressWarnings("unchecked")
+  List<String> unlabelledControls() {
+    return (List<String>) browser.js("""
+        const named = (e) => (e.labels && e.labels.length) || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')
+            || (e.tagName === 'BUTTON' && e.textContent.trim()) || e.getAttribute('title');
+        return [...document.querySelectorAll('input, textarea, button, select')]
+            .filter(e => e.offsetParent !== null && e.type !== 'hidden' && !named(e))
+            .map(e => e.outerHTML.slice(0, 120));
+        """);
+  }
+
+  /** Visible text whose contrast with the background behind it is under 4.5:1 (3:1 for large text). */
+  @SuppressWarnings("unchecked")
+  List<String> lowContrastText() {
+    return (List<String>) browser.js("""
+        const rgb = (c) => { const m = c.match(/[\\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
+        const lum = ({r, g, b}) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+            return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+        const background = (e) => { for (let n = e; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor);
+            if (c.a > 0.5) return c; } return {r: 255, g: 255, b: 255, a: 1}; };
+        const out = [];
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+          const e = t.parentElement;
+          if (!t.textContent.trim() || !e || e.offsetParent === null || e.closest('[hidden], .visually-hidden, .toast')) continue;
+          const s = getComputedStyle(e);
+          if (s.visibility === 'hidden' || Number(s.opacity) < 0.5) continue;
+          const [a, b] = [lum(rgb(s.color)), lum(background(e))];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          const large = parseFloat(s.fontSize) >= 24 || (parseFloat(s.fontSize) >= 18.66 && Number(s.fontWeight) >= 700);
+          if (ratio < (large ? 3 : 4.5)) out.push(t.textContent.trim().slice(0, 40) + ' ' + ratio.toFixed(2));
+        }
+        return out;
+        """);
+  }
 }

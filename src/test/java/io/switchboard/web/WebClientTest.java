@@ -292,6 +292,54 @@ class WebClientTest {
 
   @Test
   @Order(9)
+  void theConversationListShowsUnreadCounts() {
+    String name = room("web-unread" + System.nanoTime() % 1_000_000);
+    bob.open(name);
+    phone.js("location.hash = '#/'");
+    phone.waitFor(By.cssSelector(".conv-list"));
+    for (String text : List.of("one", "two", "three")) {
+      assertThat(http.post("/api/conversations/" + name + "/messages", new JsonObject().put("text", text), aliceToken).status()).isEqualTo(201);
+    }
+    // the list is read again when it is shown
+    bob.open(ChatPage.anotherRoom(http, aliceToken, bobName, PASSWORD));
+    phone.js("location.hash = '#/'");
+    By badge = By.cssSelector(".conv-list a[href='#/c/" + http.get("/api/conversations/" + name, aliceToken).json().getString("id") + "'] .badge");
+    phone.waitForText(badge, "3");
+    bob.open(name);
+    bob.waitForMessage("other", "three");
+    phone.js("location.hash = '#/'");
+    phone.waitUntil("the badge gone once read", d -> d.findElements(badge).isEmpty());
+  }
+
+  /** Every control has a name a screen reader reads, and text stands out from its background (WCAG AA). */
+  @Test
+  @Order(10)
+  void controlsAreLabelledAndTextHasEnoughContrast() {
+    String name = room("web-a11y" + System.nanoTime() % 1_000_000);
+    http.post("/api/conversations/" + name + "/messages", new JsonObject().put("text", "a message from Alice"), aliceToken);
+    http.post("/api/conversations/" + name + "/announcements", new JsonObject().put("text", "an announcement"), Accounts.adminToken(http));
+    bob.open(name);
+    bob.waitForMessage("other", "a message from Alice");
+    bob.send("a message from Bob");
+    bob.waitForMessage("own", "a message from Bob");
+    for (ChatPage page : List.of(alice, bob)) {
+      page.open(name);
+      assertThat(page.unlabelledControls()).as("controls without an accessible name").isEmpty();
+      assertThat(page.lowContrastText()).as("text under 4.5:1 contrast").isEmpty();
+    }
+    // the sign-in page too, in a browser of its own
+    try (Browser fresh = Browser.desktop()) {
+      ChatPage signIn = new ChatPage(fresh, node);
+      fresh.open(node, "/");
+      fresh.waitFor(By.id("signin-username"));
+      assertThat(signIn.unlabelledControls()).isEmpty();
+      assertThat(signIn.lowContrastText()).isEmpty();
+      fresh.screenshot("web-signin-desktop");
+    }
+  }
+
+  @Test
+  @Order(20)
   void anEndedSessionReturnsToSignIn() {
     bob.open(room("web-end" + System.nanoTime() % 1_000_000));
     String refresh = (String) phone.js("return JSON.parse(localStorage.getItem('switchboard.session')).refreshToken");
