@@ -1,5 +1,7 @@
 package io.switchboard.admin;
 
+import static io.switchboard.testing.Accounts.ADMIN;
+import static io.switchboard.testing.Accounts.ADMIN_PASSWORD;
 import static io.switchboard.testing.Accounts.adminToken;
 import static io.switchboard.testing.Accounts.register;
 import static io.switchboard.testing.Accounts.token;
@@ -157,6 +159,41 @@ class AdminUsersTest {
 
     assertThat(http.patch("/api/admin/users/" + id, new JsonObject().put("disabled", false), admin).status()).isEqualTo(200);
     assertThat(token(http, "patchee", "patchee-password")).isNotBlank();
+  }
+
+  @Test
+  void passwordResetSetsANewOneAndEndsTheUsersSessions() {
+    String id = register(http, "forgetful", "forgetful-password").getString("id");
+    String userToken = token(http, "forgetful", "forgetful-password");
+    Http.Response reset = http.put("/api/admin/users/" + id + "/password", new JsonObject().put("password", "a-new-password"), admin);
+    assertThat(reset.status()).as(reset.toString()).isEqualTo(204);
+    assertThat(http.get("/api/me", userToken).status()).isEqualTo(401);
+    assertThat(http.post("/api/auth/login", new JsonObject().put("username", "forgetful").put("password", "forgetful-password")).status())
+        .isEqualTo(401);
+    assertThat(token(http, "forgetful", "a-new-password")).isNotBlank();
+    assertThat(http.get("/api/admin/audit", admin).items().stream().map(e -> ((JsonObject) e).getString("action")))
+        .contains("user.password_reset");
+
+    // bad input, unknown users, one's own password and a superuser's (for a non-superuser) are refused, and nothing changes
+    assertThat(http.put("/api/admin/users/" + id + "/password", new JsonObject().put("password", "short"), admin).status()).isEqualTo(400);
+    assertThat(http.put("/api/admin/users/" + id + "/password", new JsonObject(), admin).status()).isEqualTo(400);
+    assertThat(http.put("/api/admin/users/" + java.util.UUID.randomUUID() + "/password", new JsonObject().put("password", "whatever-1"), admin)
+        .status()).isEqualTo(404);
+    String adminId = http.get("/api/me", admin).json().getString("id");
+    assertThat(http.put("/api/admin/users/" + adminId + "/password", new JsonObject().put("password", "whatever-1"), admin).status())
+        .isEqualTo(409);
+    JsonObject group = http.post("/api/admin/groups", new JsonObject().put("name", "resetters").put("permissions", new JsonArray().add("users.manage")),
+        admin).json();
+    String helperId = register(http, "resetter", "resetter-password").getString("id");
+    assertThat(http.put("/api/admin/users/" + helperId + "/groups", new JsonObject().put("groups", new JsonArray().add("member").add("resetters")),
+        admin).status()).isEqualTo(200);
+    String helper = token(http, "resetter", "resetter-password");
+    assertThat(http.put("/api/admin/users/" + adminId + "/password", new JsonObject().put("password", "whatever-1"), helper).status())
+        .isEqualTo(403);
+    assertThat(token(http, ADMIN, ADMIN_PASSWORD)).isNotBlank();
+    assertThat(http.put("/api/admin/users/" + id + "/password", new JsonObject().put("password", "third-password"), helper).status())
+        .isEqualTo(204);
+    assertThat(group.getString("id")).isNotBlank();
   }
 
   @Test

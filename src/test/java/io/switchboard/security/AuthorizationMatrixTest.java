@@ -167,6 +167,7 @@ class AuthorizationMatrixTest {
     rows.add(row("updateUser", admin(200), (c, r) -> req(json("displayName", "renamed"), "id", c.plainUser())));
     rows.add(row("deleteUser", admin(204), (c, r) -> req(null, "id", c.plainUser())));
     rows.add(row("setUserGroups", admin(200), (c, r) -> req(json("groups", array("member")), "id", c.plainUser())));
+    rows.add(row("resetUserPassword", admin(204), (c, r) -> req(json("password", "password-reset"), "id", c.plainUser())));
     rows.add(variant("createUser", "superuser-flag", escalation(201), (c, r) -> req(json("username", c.unique("root"),
         "password", "password-root", "superuser", true))));
     rows.add(variant("createUser", "into-admin", escalation(201), (c, r) -> req(json("username", c.unique("adm"),

@@ -49,6 +49,7 @@ public final class AdminUsersApi implements ApiModule {
     routes.getRoute("updateUser").addHandler(this::update);
     routes.getRoute("deleteUser").addHandler(this::disable);
     routes.getRoute("setUserGroups").addHandler(this::setGroups);
+    routes.getRoute("resetUserPassword").addHandler(this::resetPassword);
   }
 
   private void list(RoutingContext ctx) {
@@ -125,6 +126,27 @@ public final class AdminUsersApi implements ApiModule {
         .compose(user -> AuditTrail.record(vertx, ctx, "user.groups", user.username(),
             new JsonObject().put("userId", user.id()).put("groups", new JsonArray(user.groups()))).map(user));
     Api.reply(ctx, 200, updated, User::toJson);
+  }
+
+  /**
+   * Sets a new password for someone who lost theirs, under the rules of any change to that user (only
+   * a superuser resets a superuser's), and ends every session of theirs. Not for one's own: that
+   * is {@code PUT /api/me/password}, which asks for the current one.
+   */
+  private void resetPassword(RoutingContext ctx) {
+    String id = Api.path(ctx, "id");
+    Principal caller = Api.principal(ctx);
+    if (caller.userId().equals(id)) {
+      ctx.fail(ApiException.conflict("change your own password with PUT /api/me/password"));
+      return;
+    }
+    Future<Void> reset = policy.changeableUser(caller, id)
+        .compose(target -> hasher.hash(Api.body(ctx).getString("password")))
+        .compose(hash -> Bus.request(vertx, Addresses.USER_SET_PASSWORD, new UserStore.SetPassword(id, hash)))
+        .compose(user -> endSessions(user.id(), "password_reset").map(user))
+        .compose(user -> AuditTrail.record(vertx, ctx, "user.password_reset", user.username(), new JsonObject().put("userId", user.id())))
+        .mapEmpty();
+    Api.noContent(ctx, reset);
   }
 
   private Future<Void> endSessions(String userId, String reason) {
