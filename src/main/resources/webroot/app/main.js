@@ -10,6 +10,7 @@ import {Sidebar} from './sidebar.js';
 import {ChatView} from './chat.js';
 import {signInView} from './signin.js';
 import {openProfile} from './profile.js';
+import {AdminView, visiblePages} from './admin/admin.js';
 
 class App {
   constructor(root) {
@@ -24,6 +25,8 @@ class App {
   }
 
   start() {
+    // /admin is the same page, opened on the console
+    if (location.pathname === '/admin' && !location.hash.startsWith('#/admin')) history.replaceState(null, '', '/admin#/admin');
     if (this.auth.signedIn) this.enter();
     else this.leave(null);
   }
@@ -54,7 +57,9 @@ class App {
       }}),
       h('header', {class: 'topbar'},
         h('a', {class: 'brand', href: '#/'}, h('img', {src: '/app/icon.svg', alt: '', class: 'logo'}), h('span', {text: 'Switchboard'})),
-        h('div', {class: 'top-actions'}, this.bell.el, this.profileButton)),
+        h('div', {class: 'top-actions'},
+          visiblePages(this.me).length ? h('a', {class: 'admin-link', href: '#/admin', text: 'Admin'}) : null,
+          this.bell.el, this.profileButton)),
       this.banner.el,
       h('div', {class: 'main'}, this.sidebar.el, this.pane));
     this.pane.setAttribute('tabindex', '-1');
@@ -77,6 +82,8 @@ class App {
   /** Back to sign-in: every socket closed, the reason shown. */
   leave(reason) {
     this.entered = false;
+    if (this.admin) this.admin.close();
+    this.admin = null;
     if (this.chat) this.chat.close();
     this.chat = null;
     if (this.bell) this.bell.stop();
@@ -89,6 +96,13 @@ class App {
 
   route() {
     if (!this.entered || !this.sidebar) return;
+    const admin = /^#\/admin(?:\/([a-z-]+))?$/.exec(location.hash);
+    if (admin) {
+      this.openAdmin(admin[1] || null);
+      return;
+    }
+    if (this.admin) this.admin.close();
+    this.admin = null;
     const match = /^#\/c\/(.+)$/.exec(location.hash);
     const ref = match ? decodeURIComponent(match[1]) : null;
     if (this.chat && (this.chat.ref === ref || this.chat.id === ref)) return;
@@ -108,6 +122,18 @@ class App {
     chat.open().then(() => {
       if (this.chat === chat && chat.id) this.sidebar.setActive(chat.id);
     }).catch((e) => toast(`Cannot open the conversation: ${e.message}`, 'error'));
+  }
+
+  openAdmin(page) {
+    if (this.chat) this.chat.close();
+    this.chat = null;
+    if (this.admin) this.admin.close();
+    document.body.dataset.view = 'admin';
+    this.sidebar.setActive(null);
+    const view = new AdminView(this, page);
+    this.admin = view;
+    fill(this.pane, view.el);
+    view.open().catch((e) => toast(`Cannot open the page: ${e.message}`, 'error'));
   }
 
   socketState(state) {
