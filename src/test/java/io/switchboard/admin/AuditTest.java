@@ -3,6 +3,7 @@ package io.switchboard.admin;
 import static io.switchboard.testing.Accounts.adminToken;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.SwitchboardTest;
 import io.switchboard.testing.TestNode;
@@ -89,6 +90,27 @@ class AuditTest {
     assertThat(find(log, "user.groups", "audited").getJsonObject("details").getJsonArray("groups")).contains("admin", "member");
     assertThat(find(log, "group.permissions", "audited-group").getJsonObject("details").getJsonArray("permissions"))
         .containsExactly("jobs.manage");
+  }
+
+  @Test
+  void filteredByActorAndByAction() {
+    Accounts.signUp(http, "audit-filter");
+    String helper = Accounts.token(http, "audit-filter", "password-audit-filter");
+    http.post("/api/auth/login", new JsonObject().put("username", "audit-filter").put("password", "wrong-password"));
+    http.post("/api/admin/users", new JsonObject().put("username", "audit-made").put("password", "audit-made-password"), admin);
+
+    Http.Response logins = http.get("/api/admin/audit?action=login&actor=AUDIT-FILTER&limit=200", admin);
+    assertThat(logins.status()).isEqualTo(200);
+    List<String> actions = logins.items().stream().map(e -> ((JsonObject) e).getString("action")).toList();
+    assertThat(actions).isNotEmpty().allMatch(a -> a.startsWith("login."));
+    assertThat(logins.items().stream().map(e -> ((JsonObject) e).getString("actorUsername"))).containsOnly("audit-filter");
+    Http.Response creations = http.get("/api/admin/audit?action=user.create&actor=admin&limit=200", admin);
+    assertThat(creations.items().stream().map(e -> ((JsonObject) e).getString("target"))).contains("audit-made").doesNotContain("audit-filter");
+    assertThat(creations.items().stream().map(e -> ((JsonObject) e).getString("action"))).containsOnly("user.create");
+    // a filter that matches nothing is an empty page, a malformed one a 400, and the log stays closed to members
+    assertThat(http.get("/api/admin/audit?actor=nobody-at-all", admin).items()).isEmpty();
+    assertThat(http.get("/api/admin/audit?action=LOGIN%3B", admin).status()).isEqualTo(400);
+    assertThat(http.get("/api/admin/audit?action=login", helper).status()).isEqualTo(403);
   }
 
   @Test

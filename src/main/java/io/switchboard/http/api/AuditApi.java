@@ -9,7 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
-/** The audit log, newest first ({@code audit.view}). */
+/** The audit log, newest first, optionally of one actor or one kind of action ({@code audit.view}). */
 public final class AuditApi implements ApiModule {
 
   private final Vertx vertx;
@@ -24,7 +24,8 @@ public final class AuditApi implements ApiModule {
   }
 
   private void list(RoutingContext ctx) {
-    AuditStore.Query query = new AuditStore.Query(Api.query(ctx, "cursor"), Api.queryInt(ctx, "limit", AdminUsersApi.DEFAULT_LIMIT));
+    AuditStore.Query query = new AuditStore.Query(Api.query(ctx, "cursor"), Api.queryInt(ctx, "limit", AdminUsersApi.DEFAULT_LIMIT),
+        Api.query(ctx, "actor"), Api.query(ctx, "action"));
     Api.reply(ctx, 200, Bus.request(vertx, Addresses.AUDIT_LIST, query), page -> page.toJson(AuditStore.Record::toJson));
   }
 }

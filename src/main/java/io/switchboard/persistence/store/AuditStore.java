@@ -28,14 +28,18 @@ public final class AuditStore {
     }
   }
 
-  public record Query(String cursor, int limit) {
+  /** A page, newest first; {@code actor} (a username, any case) and {@code action} (exact, or a prefix such as {@code login}) narrow it. */
+  public record Query(String cursor, int limit, String actor, String action) {
   }
 
   /** An entry without the actor's username takes it from the users table. */
   static final String INSERT = "INSERT INTO audit_log (actor_id, actor_username, action, target, ip, details) "
       + "VALUES ($1, coalesce($2, (SELECT username FROM users WHERE id = $1)), $3, $4, $5, $6)";
   static final String LIST = "SELECT id, at, actor_id, actor_username, action, target, ip, details FROM audit_log "
-      + "WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2";
+      + "WHERE ($1::bigint IS NULL OR id < $1) "
+      + "AND ($3::text IS NULL OR lower(actor_username) = lower($3)) "
+      + "AND ($4::text IS NULL OR action = $4 OR starts_with(action, $4 || '.')) "
+      + "ORDER BY id DESC LIMIT $2";
 
   private final Pool pool;
 
@@ -58,7 +62,7 @@ public final class AuditStore {
     } catch (NumberFormatException e) {
       throw io.switchboard.error.ApiException.validation("cursor", "not a cursor this server issued");
     }
-    return pool.preparedQuery(LIST).execute(Tuple.of(before, q.limit() + 1)).map(rows -> {
+    return pool.preparedQuery(LIST).execute(Tuple.of(before, q.limit() + 1, q.actor(), q.action())).map(rows -> {
       List<Record> records = new ArrayList<>();
       for (Row r : rows) {
         UUID actor = r.getUUID("actor_id");
