@@ -174,6 +174,8 @@ public final class Addresses {
 
   /** Stores a notification for its recipients in one transaction; answers its uuid and the number of recipients. */
   public static final Address<NotificationStore.Send, NotificationStore.Sent> NOTIFICATION_SEND = new Address<>("sb.notifications.send");
+  /** How many users a send would reach (a preview: nothing is stored). */
+  public static final Address<NotificationStore.Send, Long> NOTIFICATION_COUNT_RECIPIENTS = new Address<>("sb.notifications.count-recipients");
   /** A page of the user's notifications, newest first, and their unread count. */
   public static final Address<NotificationStore.Query, NotificationStore.Listing> NOTIFICATION_LIST = new Address<>("sb.notifications.list");
   /** Marks one of the user's notifications read; 404 when the user has none with that id. */

@@ -159,6 +159,7 @@ public final class PersistenceVerticle extends VerticleBase {
     // announced once committed, for the live push to the recipients' sockets
     Bus.consume(vertx, Addresses.NOTIFICATION_SEND, send -> notifications.send(send)
         .onSuccess(sent -> Bus.publish(vertx, Addresses.NOTIFICATIONS_STORED, sent.stored())));
+    Bus.consume(vertx, Addresses.NOTIFICATION_COUNT_RECIPIENTS, notifications::countRecipients);
     Bus.consume(vertx, Addresses.NOTIFICATION_LAST_ID, notifications::lastId);
     Bus.consume(vertx, Addresses.NOTIFICATION_RANGE, notifications::range);
     Bus.consume(vertx, Addresses.NOTIFICATION_LIST, notifications::list);

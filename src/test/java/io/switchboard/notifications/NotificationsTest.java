@@ -117,12 +117,32 @@ class NotificationsTest {
     assertThat(titles(list(b, ""))).containsExactly("team");
     assertThat(list(outsider, "").getJsonArray("items")).isEmpty();
 
+    // the preview counts what a send would reach, and stores nothing
+    long stored = count("SELECT count(*) FROM notifications");
+    Http.Response preview = http.post("/api/admin/notifications/recipients",
+        new JsonObject().put("groupIds", new JsonArray().add(group)).put("userIds", ids(listed, a)), admin);
+    assertThat(preview.status()).as(preview.toString()).isEqualTo(200);
+    assertThat(preview.json().getLong("recipients")).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM notifications")).isEqualTo(stored);
+
     // the union of the list and the group, each user once
     Http.Response union = send(new JsonObject().put("groupIds", new JsonArray().add(group)).put("userIds", ids(listed, a)).put("title", "union"));
     assertThat(union.json().getLong("recipients")).isEqualTo(3);
     assertThat(titles(list(a, ""))).containsExactly("union", "team");
     assertThat(titles(list(listed, ""))).containsExactly("union");
     assertThat(list(outsider, "").getJsonArray("items")).isEmpty();
+  }
+
+  @Test
+  void aBadRecipientPreviewIsRefusedNamingTheField() {
+    String path = "/api/admin/notifications/recipients";
+    assertThat(http.post(path, new JsonObject(), admin).status()).isEqualTo(400);
+    assertThat(http.post(path, new JsonObject().put("all", true).put("userIds", new JsonArray()), admin).status()).isEqualTo(400);
+    Http.Response unknown = http.post(path, new JsonObject().put("userIds", new JsonArray().add(java.util.UUID.randomUUID().toString())), admin);
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body()).contains("userIds");
+    assertThat(http.post(path, new JsonObject().put("groupIds", new JsonArray().add("not-an-id")), admin).body()).contains("groupIds");
+    assertThat(http.post(path, new JsonObject().put("all", true), user().token()).status()).isEqualTo(403);
   }
 
   @Test
@@ -140,6 +160,8 @@ class NotificationsTest {
   void sentToAllReachesEveryEnabledUser() {
     user();
     long enabled = count("SELECT count(*) FROM users WHERE NOT disabled");
+    assertThat(http.post("/api/admin/notifications/recipients", new JsonObject().put("all", true), admin).json().getLong("recipients"))
+        .isEqualTo(enabled);
     Http.Response r = send(new JsonObject().put("all", true).put("title", "everyone"));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
     assertThat(r.json().getLong("recipients")).isEqualTo(enabled);

@@ -208,6 +208,7 @@ class AuthorizationMatrixTest {
 
     // notifications.send; everyone's own notification centre (ids are per user: a notification of another user is not found)
     rows.add(row("sendNotification", admin(201), (c, r) -> req(json("userIds", array(c.plainUser()), "title", "matrix"))));
+    rows.add(row("countNotificationRecipients", admin(200), (c, r) -> req(json("all", true))));
     rows.add(row("listNotifications", signedIn(200), NOTHING));
     rows.add(row("markNotificationRead", signedIn(204), (c, r) -> req(null, "id", c.notificationOf(r))));
     rows.add(row("markAllNotificationsRead", signedIn(200), NOTHING));

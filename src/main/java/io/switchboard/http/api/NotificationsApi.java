@@ -42,6 +42,7 @@ public final class NotificationsApi implements ApiModule {
   @Override
   public void mount(RouterBuilder routes) {
     routes.getRoute("sendNotification").addHandler(this::send);
+    routes.getRoute("countNotificationRecipients").addHandler(this::countRecipients);
     routes.getRoute("listNotifications").addHandler(this::list);
     // its only input is the path id, any text, and one the caller has no notification of is a 404
     // however it looks; the validator would read "-1" or "1.5" as JSON numbers and answer 400
@@ -64,8 +65,18 @@ public final class NotificationsApi implements ApiModule {
     Api.reply(ctx, 201, sent, s -> new JsonObject().put("id", s.id()).put("recipients", s.recipients()));
   }
 
-  /** The send a valid body asks for; a 400 naming the field otherwise. */
-  static NotificationStore.Send sendOf(String senderId, JsonObject body) {
+  /** How many users a send to these recipients would reach now (the compose form's preview). */
+  private void countRecipients(RoutingContext ctx) {
+    Future<Long> count;
+    try {
+      count = Bus.request(vertx, Addresses.NOTIFICATION_COUNT_RECIPIENTS, recipientsOf(Api.principal(ctx).userId(), Api.body(ctx)));
+    } catch (ApiException e) {
+      count = Future.failedFuture(e);
+    }
+    Api.reply(ctx, 200, count, n -> new JsonObject().put("recipients", n));
+  }
+
+  private static NotificationStore.Send recipientsOf(String senderId, JsonObject body) {
     boolean all = body.getBoolean("all", false);
     JsonArray userIds = body.getJsonArray("userIds");
     JsonArray groupIds = body.getJsonArray("groupIds");
@@ -77,6 +88,12 @@ public final class NotificationsApi implements ApiModule {
     if (!all && users.isEmpty() && groups.isEmpty()) {
       throw ApiException.validation("userIds", "no recipients: give userIds, groupIds or all: true");
     }
+    return new NotificationStore.Send(senderId, all, users, groups, null, null, null);
+  }
+
+  /** The send a valid body asks for; a 400 naming the field otherwise. */
+  static NotificationStore.Send sendOf(String senderId, JsonObject body) {
+    NotificationStore.Send to = recipientsOf(senderId, body);
     String title = body.getString("title");
     if (title == null || title.isBlank()) {
       throw ApiException.validation("title", "must not be blank");
@@ -86,7 +103,7 @@ public final class NotificationsApi implements ApiModule {
     if (encoded.getBytes(StandardCharsets.UTF_8).length > MAX_DATA_BYTES) {
       throw ApiException.validation("data", "larger than " + MAX_DATA_BYTES + " bytes encoded");
     }
-    return new NotificationStore.Send(senderId, all, users, groups, title, body.getString("body", ""), encoded);
+    return new NotificationStore.Send(senderId, to.all(), to.userIds(), to.groupIds(), title, body.getString("body", ""), encoded);
   }
 
   private static List<UUID> ids(JsonArray array, String field) {

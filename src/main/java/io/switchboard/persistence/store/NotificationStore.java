@@ -106,6 +106,11 @@ public final class NotificationStore {
              (SELECT count(*) FROM stored) AS stored,
              (SELECT array_agg(user_id::text ORDER BY user_id) FROM bumped) AS users,
              (SELECT array_agg(last_seq ORDER BY user_id) FROM bumped) AS seqs""";
+  /** How many users a send would reach: the same union, disabled users left out (a preview; nothing is locked). */
+  static final String COUNT_RECIPIENTS = """
+      SELECT count(*) AS n FROM users u
+      WHERE NOT u.disabled AND ($1 OR u.id = ANY($2::uuid[])
+        OR EXISTS (SELECT 1 FROM user_groups ug WHERE ug.user_id = u.id AND ug.group_id = ANY($3::uuid[])))""";
   static final String SELECT = """
       SELECT un.seq, un.read_at IS NOT NULL AS read, n.title, n.body, n.data::text AS data, n.created_at
         FROM user_notifications un JOIN notifications n ON n.id = un.notification_id
@@ -161,6 +166,16 @@ public final class NotificationStore {
               .map(v2 -> new NotificationsStored(s.title(), s.body(), s.data(), createdAt, recipients));
         }))
         .map(stored -> new Sent(id.toString(), stored.recipients().size(), stored));
+  }
+
+  /** The number of users {@code s} would reach now; unknown ids are refused as by {@link #send}. */
+  public Future<Long> countRecipients(Send s) {
+    UUID[] users = s.userIds().toArray(UUID[]::new);
+    UUID[] groups = s.groupIds().toArray(UUID[]::new);
+    return pool.withConnection(conn -> known(conn, UNKNOWN_USER, users, "userIds", "no such user ")
+        .compose(v -> known(conn, UNKNOWN_GROUP, groups, "groupIds", "no such group "))
+        .compose(v -> conn.preparedQuery(COUNT_RECIPIENTS).execute(Tuple.of(s.all(), users, groups)))
+        .map(rows -> rows.iterator().next().getLong("n")));
   }
 
   /** The user's newest notification id, 0 before the first. */
