@@ -10,18 +10,21 @@ export function table(caption, columns) {
       h('caption', {class: 'visually-hidden', text: caption}),
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', {scope: 'col', text: c.title})))),
       body));
+  const tr = (row, key) => h('tr', key ? {dataset: {key: key(row)}} : {}, columns.map((c) => h('td', {dataset: {col: c.title}}, c.cell(row))));
   return {
     el,
     body,
     clear: () => fill(body),
     add(rows, key) {
-      for (const row of rows) {
-        const tr = h('tr', key ? {dataset: {key: key(row)}} : {}, columns.map((c) => h('td', {dataset: {col: c.title}}, c.cell(row))));
-        body.append(tr);
-      }
+      for (const row of rows) body.append(tr(row, key));
     },
     row(keyValue) {
       return body.querySelector(`tr[data-key="${CSS.escape(keyValue)}"]`);
+    },
+    /** Draws the row of this key again from `row`. */
+    replace(row, key) {
+      const old = this.row(key(row));
+      if (old) old.replaceWith(tr(row, key));
     },
   };
 }
