@@ -6,6 +6,8 @@ import io.switchboard.config.Settings;
 import io.switchboard.gateway.GatewayVerticle;
 import io.switchboard.http.HttpVerticle;
 import io.switchboard.jobs.JobsVerticle;
+import io.switchboard.ops.LoopLagProbe;
+import io.switchboard.ops.ManagementVerticle;
 import io.switchboard.persistence.DatabaseUrl;
 import io.switchboard.persistence.EmbeddedDatabase;
 import io.switchboard.persistence.Migrations;
@@ -14,6 +16,10 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
@@ -27,15 +33,18 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One running Switchboard node. Boot is one ordered chain: embedded Postgres (when no URL is
- * configured) → migrations → persistence → timed jobs → gateway → HTTP last, so the port opens only
- * when everything behind it is ready.
+ * configured) → migrations → persistence → timed jobs → gateway → event-loop lag probes → management
+ * port (when configured) → HTTP last, so the port opens only when everything behind it is ready.
  */
 public final class Node {
 
@@ -61,9 +70,12 @@ public final class Node {
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops(resolved)));
-    Bus.install(vertx);
     NodeContext context = new NodeContext(resolved);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops(resolved)).setMetricsOptions(metricsOptions()))
+        .withMetrics(new MicrometerMetricsFactory(context.metrics()))
+        .build();
+    Bus.install(vertx);
     EmbeddedDatabase[] embedded = new EmbeddedDatabase[1];
     List<String> deployments = new ArrayList<>();
     return database(vertx, resolved, embedded)
@@ -84,7 +96,22 @@ public final class Node {
           deployments.add(id);
           return Bootstrap.ensureAdmin(vertx, context);
         })
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(context), new DeploymentOptions().setInstances(httpInstances(resolved))))
+        .compose(v -> {
+          AtomicInteger loop = new AtomicInteger();
+          return vertx.deployVerticle(() -> new LoopLagProbe(context.meters(), loop.getAndIncrement()),
+              new DeploymentOptions().setInstances(eventLoops(resolved)));
+        })
+        .compose(id -> {
+          deployments.add(id);
+          return resolved.get(Settings.MANAGEMENT_PORT) == null ? Future.succeededFuture((String) null)
+              : vertx.deployVerticle(new ManagementVerticle(context));
+        })
+        .compose(id -> {
+          if (id != null) {
+            deployments.add(id);
+          }
+          return vertx.deployVerticle(() -> new HttpVerticle(context), new DeploymentOptions().setInstances(httpInstances(resolved)));
+        })
         .map(id -> {
           deployments.add(id);
           Node node = new Node(vertx, context, embedded[0], deployments);
@@ -92,6 +119,22 @@ public final class Node {
           return node;
         })
         .recover(e -> vertx.close().transform(x -> closeEmbedded(vertx, embedded[0])).transform(x -> Future.failedFuture(e)));
+  }
+
+  /**
+   * Vert.x's own meters (HTTP server and WebSocket, event bus, pools, JVM) go to the node's registry,
+   * beside Switchboard's. Labels are those of bounded cardinality only: method, status code and route
+   * template for HTTP (never the path, which carries ids, nor the client's address); pool type and
+   * name; the event bus's side (never its addresses, which carry conversation and user ids). Vert.x
+   * keeps one registry per name in the JVM, so each node's name is its own (tests run several nodes).
+   */
+  private static MicrometerMetricsOptions metricsOptions() {
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName("switchboard-" + UUID.randomUUID())
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME, Label.EB_SIDE));
   }
 
   private static Future<DatabaseUrl> database(Vertx vertx, AppConfig config, EmbeddedDatabase[] embedded) {

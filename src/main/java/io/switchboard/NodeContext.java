@@ -6,10 +6,10 @@ import io.switchboard.cluster.ClusterLink;
 import io.switchboard.cluster.LocalLink;
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.switchboard.gateway.Gateway;
 import io.switchboard.gateway.RateLimiter;
+import io.switchboard.ops.Meters;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -26,7 +26,9 @@ public final class NodeContext {
   private final PermissionCache permissions = new PermissionCache();
   private final AtomicInteger httpPort = new AtomicInteger(-1);
   private volatile ClusterLink clusterLink = new LocalLink();
-  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry metrics = Meters.newRegistry();
+  private final Meters meters = new Meters(metrics);
+  private final AtomicInteger managementPort = new AtomicInteger(-1);
   private final AtomicReference<Gateway> gateway = new AtomicReference<>();
   private final RateLimiter signInCalls;
   private final AtomicInteger passwordHashes = new AtomicInteger();
@@ -52,9 +54,17 @@ public final class NodeContext {
     return permissions;
   }
 
-  /** The node's meters (Prometheus naming); verticles register what they measure here. */
+  /**
+   * The node's meter registry (Prometheus naming), scraped at {@code /metrics}: Vert.x's own meters
+   * (HTTP, WebSocket, event bus, pools, JVM) and Switchboard's land here.
+   */
   public PrometheusMeterRegistry metrics() {
     return metrics;
+  }
+
+  /** Switchboard's own meters, resolved once ({@link Meters}). */
+  public Meters meters() {
+    return meters;
   }
 
   /** The link to the other nodes (set by the gateway at start; {@link LocalLink} on a single node). */
@@ -81,6 +91,11 @@ public final class NodeContext {
 
   public AtomicInteger httpPort() {
     return httpPort;
+  }
+
+  /** The management port once it listens; -1 when there is none. */
+  public AtomicInteger managementPort() {
+    return managementPort;
   }
 
   /** The node's real-time gateway, attached by the gateway verticle before the HTTP verticles start. */

@@ -2,9 +2,9 @@ package io.switchboard.cluster;
 
 import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.ConversationEvent;
+import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.UserEvents;
 import io.vertx.core.Future;
-import java.util.List;
 
 /**
  * Carries events to every node that has sockets of their {@link Topic}. Conversation events arrive
@@ -22,7 +22,7 @@ public interface ClusterBroker {
    * This node's committed messages, in commit order: to this node's hubs at once, as one
    * {@link io.switchboard.bus.Addresses#LOCAL_MESSAGES} event, and to the other nodes.
    */
-  void publishMessages(List<ConversationEvent> messages);
+  void publishMessages(ConversationEvents messages);
 
   /**
    * One bounded chunk of events for users: to this node's hubs as one

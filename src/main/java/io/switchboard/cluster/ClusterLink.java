@@ -36,4 +36,7 @@ public interface ClusterLink {
 
   /** Whether other nodes can exist at all. */
   boolean clustered();
+
+  /** Publishes waiting for the link to carry them (kept while it is down); readable from any thread. */
+  int publishQueue();
 }

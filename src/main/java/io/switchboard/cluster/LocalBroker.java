@@ -8,7 +8,6 @@ import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.UserEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.List;
 
 /** A single node: events go straight to the node's local topics, so there is nothing to subscribe to. */
 public final class LocalBroker implements ClusterBroker {
@@ -25,8 +24,8 @@ public final class LocalBroker implements ClusterBroker {
   }
 
   @Override
-  public void publishMessages(List<ConversationEvent> messages) {
-    Bus.publish(vertx, Addresses.LOCAL_MESSAGES, new ConversationEvents(messages));
+  public void publishMessages(ConversationEvents messages) {
+    Bus.publish(vertx, Addresses.LOCAL_MESSAGES, messages);
   }
 
   @Override

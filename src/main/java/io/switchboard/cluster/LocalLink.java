@@ -49,4 +49,9 @@ public final class LocalLink implements ClusterLink {
   public boolean clustered() {
     return false;
   }
+
+  @Override
+  public int publishQueue() {
+    return 0;
+  }
 }

@@ -77,9 +77,9 @@ public final class RedisBroker implements ClusterBroker {
   }
 
   @Override
-  public void publishMessages(List<ConversationEvent> messages) {
-    Bus.publish(vertx, Addresses.LOCAL_MESSAGES, new ConversationEvents(messages));
-    for (ConversationEvent event : messages) {
+  public void publishMessages(ConversationEvents messages) {
+    Bus.publish(vertx, Addresses.LOCAL_MESSAGES, messages);
+    for (ConversationEvent event : messages.events()) {
       link.publish(channel(event.conversationId()), encode(origin, event));
     }
   }

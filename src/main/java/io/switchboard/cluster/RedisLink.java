@@ -66,20 +66,23 @@ public final class RedisLink implements ClusterLink {
   private boolean publishConnecting;
   private boolean flushScheduled;
   private long droppedPublishes;
+  /** pending + retry, for the meter (read on the scraping thread). */
+  private volatile int queued;
 
   public RedisLink(Vertx vertx, String url) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     // the URL carries everything: a password (redis://:pw@host:port, or user:pw@ for an ACL user) is sent with AUTH
     // on each connection, and rediss:// switches to TLS
+    // pools are named for their meters (vertx_pool_*{pool_name}); Vert.x's default name is a random UUID
     RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(8).setMaxPoolWaiting(10_000)
-        .setMaxWaitingHandlers(100_000);
+        .setMaxWaitingHandlers(100_000).setPoolName("redis-publish");
     if (url.regionMatches(true, 0, "rediss:", 0, 7)) {
       // Vert.x checks the certificate chain but, unless told, not that it names the host of the URL
       options.getNetClientOptions().setHostnameVerificationAlgorithm("HTTPS");
     }
     this.publisher = Redis.createClient(vertx, options);
-    this.subscriberFactory = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+    this.subscriberFactory = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1).setPoolName("redis-subscribe"));
   }
 
   @Override
@@ -185,6 +188,7 @@ public final class RedisLink implements ClusterLink {
         log.atWarn().addKeyValue("dropped", droppedPublishes).log("redis publish queue full; oldest publishes dropped");
       }
     }
+    queued = pending.size() + retry.size();
     // the publishes of one event-loop task (a group commit's messages) go out in one write
     if (!flushScheduled) {
       flushScheduled = true;
@@ -206,6 +210,7 @@ public final class RedisLink implements ClusterLink {
     batch.addAll(pending);
     retry.clear();
     pending.clear();
+    queued = 0;
     if (batch.isEmpty()) {
       return;
     }
@@ -213,6 +218,7 @@ public final class RedisLink implements ClusterLink {
     sent.onFailure(e -> {
       // not known to have reached Redis: send them again once a connection is back (receivers drop duplicates)
       retry.addAll(batch);
+      queued = pending.size() + retry.size();
       dropPublisher(conn, e.getMessage());
     });
   }
@@ -313,6 +319,11 @@ public final class RedisLink implements ClusterLink {
     return true;
   }
 
+  @Override
+  public int publishQueue() {
+    return queued;
+  }
+
   /** How long a stopping link waits for its last publishes to be written. */
   private static final long LAST_PUBLISHES_MS = 2_000;
 
@@ -340,6 +351,7 @@ public final class RedisLink implements ClusterLink {
     publishing = null;
     pending.clear();
     retry.clear();
+    queued = 0;
     return Future.all(conn == null ? Future.succeededFuture() : conn.close(),
         pub == null ? Future.succeededFuture() : pub.close(), publisher.close(), subscriberFactory.close()).mapEmpty();
   }

@@ -87,6 +87,7 @@ public final class ConfigLoader {
     checkSecret(config);
     checkBcryptCost(config);
     checkModuleFlush(config);
+    checkMetricsExposure(config);
     return config;
   }
 
@@ -119,6 +120,23 @@ public final class ConfigLoader {
     if (flush * 2 > timeout) {
       throw new ConfigException("configuration error: SWITCHBOARD_MODULE_HEARTBEAT_FLUSH_MILLIS (modules.heartbeatFlushMillis) is " + flush
           + "; it must be at most half of SWITCHBOARD_MODULE_HEARTBEAT_TIMEOUT_SECONDS (" + timeout + " ms)");
+    }
+  }
+
+  /**
+   * In prod the metrics (which name the node's load, routes and pools) are not left open on the public
+   * port. A management port equal to the HTTP port would share it (Vert.x balances the connections of
+   * one port between its servers), so it must differ.
+   */
+  private static void checkMetricsExposure(AppConfig config) {
+    Integer management = config.get(Settings.MANAGEMENT_PORT);
+    if (management != null && management != 0 && management.equals(config.get(Settings.HTTP_PORT))) {
+      throw new ConfigException("configuration error: SWITCHBOARD_MANAGEMENT_PORT (management.port) is " + management
+          + ", the HTTP port; it must be another port");
+    }
+    if (config.prod() && config.get(Settings.MANAGEMENT_PORT) == null && !config.isSet(Settings.METRICS_TOKEN)) {
+      throw new ConfigException("configuration error: SWITCHBOARD_PROFILE=prod needs SWITCHBOARD_MANAGEMENT_PORT (management.port)"
+          + " or SWITCHBOARD_METRICS_TOKEN (metrics.token), so that /metrics is not open on the HTTP port");
     }
   }
 

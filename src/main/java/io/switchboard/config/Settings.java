@@ -14,7 +14,7 @@ public final class Settings {
   }
 
   public static final Setting<String> PROFILE = new Setting<>("profile", "SWITCHBOARD_PROFILE", "dev",
-      oneOf("dev", "prod"), "dev or prod; prod refuses a missing or development JWT secret");
+      oneOf("dev", "prod"), "dev or prod; prod refuses a missing or development JWT secret, and a /metrics with neither management port nor token");
   public static final Setting<String> NODE_ID = new Setting<>("node.id", "SWITCHBOARD_NODE_ID", "",
       text(), "name of this node in logs, presence and job claims (default: host name + random suffix)");
   public static final Setting<String> DATA_DIR = new Setting<>("data.dir", "SWITCHBOARD_DATA_DIR", "./data",
@@ -163,6 +163,13 @@ public final class Settings {
       "SWITCHBOARD_ANNOUNCEMENT_PRESETS_FILE", "conf/announcements.json", text(),
       "JSON file of announcement presets {\"presets\": [{name, text, image?}]}, pictures relative to it (missing file = no presets)");
 
+  public static final Setting<Integer> MANAGEMENT_PORT = new Setting<>("management.port", "SWITCHBOARD_MANAGEMENT_PORT", "",
+      intRange(0, 65535), "port serving /metrics and /health/* for the operator's network (unset = /metrics on the HTTP port; 0 = any free port)");
+  public static final Setting<String> MANAGEMENT_HOST = new Setting<>("management.host", "SWITCHBOARD_MANAGEMENT_HOST", "",
+      text(), "address the management port binds to (unset = http.host)");
+  public static final Setting<String> METRICS_TOKEN = new Setting<>("metrics.token", "SWITCHBOARD_METRICS_TOKEN", "",
+      text(), "when set, /metrics needs Authorization: Bearer <this> (compared in constant time; unset = no token)");
+
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, EVENT_LOOPS, HTTP_INSTANCES,
       HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
@@ -173,5 +180,5 @@ public final class Settings {
       TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS, MODULE_HEARTBEAT_TIMEOUT_SECONDS, MODULE_HEARTBEAT_FLUSH_MILLIS,
       MODULE_REGISTRATION_KEY, NOTIFY_WEBHOOK_URL, MODULE_ALERT_COALESCE_SECONDS, MODULE_FIELD_MAX_CHARS, MODULE_DATA_REQUIREMENT_MAX_CHARS,
       MODULE_COMMAND_TIMEOUT_MILLIS, MEDIA_URL_SECRET, MEDIA_URL_TTL_SECONDS, IMAGE_THREADS, IMAGE_QUEUE,
-      ANNOUNCEMENT_PRESETS_FILE, MEDIA_DIR);
+      ANNOUNCEMENT_PRESETS_FILE, MEDIA_DIR, MANAGEMENT_PORT, MANAGEMENT_HOST, METRICS_TOKEN);
 }

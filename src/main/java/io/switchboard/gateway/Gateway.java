@@ -1,13 +1,12 @@
 package io.switchboard.gateway;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.cluster.ClusterBroker;
 import io.switchboard.cluster.PresenceRegistry;
 import io.switchboard.cluster.Topic;
 import io.switchboard.config.AppConfig;
 import io.switchboard.config.Settings;
 import io.switchboard.media.MediaUrls;
+import io.switchboard.ops.Meters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,8 +33,7 @@ public final class Gateway {
   private final PresenceRegistry presence;
   private final Messaging messaging;
   private final Map<Topic, Subscription> subscriptions = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> socketsOpen = new ConcurrentHashMap<>();
-  private final MeterRegistry meters;
+  private final Meters meters;
   private final int pingSeconds;
   private final int outboxBytes;
   private final int frameBurst;
@@ -44,7 +42,7 @@ public final class Gateway {
   private volatile String banner;
   private final MediaUrls mediaUrls;
 
-  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence, MeterRegistry meters,
+  public Gateway(Vertx vertx, AppConfig config, ClusterBroker broker, PresenceRegistry presence, Meters meters,
       ModuleSockets modules) {
     this.broker = broker;
     this.modules = modules;
@@ -53,7 +51,7 @@ public final class Gateway {
     this.presence = presence;
     this.messaging = new Messaging(vertx, broker,
         new RateLimiter(config.get(Settings.RATE_BURST), config.get(Settings.RATE_PER_SECOND)),
-        config.get(Settings.TYPING_INTERVAL_SECONDS), config.get(Settings.RECALL_WINDOW_SECONDS));
+        config.get(Settings.TYPING_INTERVAL_SECONDS), config.get(Settings.RECALL_WINDOW_SECONDS), meters);
     this.frameBurst = config.get(Settings.WS_FRAME_BURST);
     this.framesPerSecond = config.get(Settings.WS_FRAMES_PER_SECOND);
     this.pingSeconds = config.get(Settings.WS_PING_SECONDS);
@@ -89,12 +87,12 @@ public final class Gateway {
 
   /** The node's count of open sockets of a kind, {@code switchboard_sockets_open{kind}}. */
   public AtomicInteger socketsOpen(String kind) {
-    return socketsOpen.computeIfAbsent(kind, k -> {
-      AtomicInteger count = new AtomicInteger();
-      Gauge.builder("switchboard.sockets.open", count, AtomicInteger::get).tag("kind", k)
-          .description("open sockets and streams by kind").register(meters);
-      return count;
-    });
+    return meters.socketsOpen(kind);
+  }
+
+  /** The node's meters, for the sockets' delivered and slow-reader counts. */
+  public Meters meters() {
+    return meters;
   }
 
   public PresenceRegistry presence() {

@@ -88,7 +88,8 @@ public final class GatewayVerticle extends VerticleBase {
     modules = new ModuleSockets(vertx, node.nodeId(), config.get(Settings.MODULE_HEARTBEAT_TIMEOUT_SECONDS),
         config.get(Settings.MODULE_COMMAND_TIMEOUT_MILLIS));
     modules.start(inbox, config.get(Settings.MODULE_HEARTBEAT_FLUSH_MILLIS));
-    Gateway gateway = new Gateway(vertx, node.config(), broker, presence, node.metrics(), modules);
+    Gateway gateway = new Gateway(vertx, node.config(), broker, presence, node.meters(), modules);
+    meters(link, modules);
     node.attachGateway(gateway);
     // frames for everyone, from any verticle of the node, go to every node; the banner's is remembered for later sockets
     Bus.subscribe(vertx, Addresses.BROADCAST, broker::broadcast);
@@ -140,6 +141,15 @@ public final class GatewayVerticle extends VerticleBase {
     return Bus.request(vertx, Addresses.SESSIONS_RECENTLY_REVOKED, (Void) null)
         .onSuccess(list -> list.forEach(node.revocations()::revoke))
         .compose(v -> loadBanner(gateway));
+  }
+
+  private void meters(ClusterLink link, ModuleSockets modules) {
+    node.meters().gauge("switchboard.modules.online", "modules whose socket this node holds", modules::held);
+    if (link.clustered()) {
+      node.meters().gauge("switchboard.redis.link.up", "1 while the link to Redis is up, 0 while it is down", () -> link.up() ? 1 : 0);
+      node.meters().gauge("switchboard.redis.publish.queue", "publishes waiting for the Redis link (kept while it is down)",
+          link::publishQueue);
+    }
   }
 
   private Future<Void> loadBanner(Gateway gateway) {

@@ -6,8 +6,11 @@ import io.switchboard.cluster.ClusterBroker;
 import io.switchboard.domain.Message;
 import io.switchboard.domain.event.ConversationEvent;
 import io.switchboard.domain.event.ConversationEvent.Type;
+import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.StoredMessages;
 import io.switchboard.error.ApiException;
+import io.switchboard.ops.Meters;
+import io.micrometer.core.instrument.Counter;
 import io.switchboard.persistence.store.ConversationStore;
 import io.switchboard.persistence.store.MessageStore;
 import io.vertx.core.Future;
@@ -29,9 +32,13 @@ public final class Messaging {
   private final RateLimiter limiter;
   private final RateLimiter typing;
   private final int recallWindowSeconds;
+  private final Counter stored;
+  private final Counter refused;
 
-  Messaging(Vertx vertx, ClusterBroker broker, RateLimiter limiter, int typingIntervalSeconds, int recallWindowSeconds) {
+  Messaging(Vertx vertx, ClusterBroker broker, RateLimiter limiter, int typingIntervalSeconds, int recallWindowSeconds, Meters meters) {
     this.vertx = vertx;
+    this.stored = meters.messagesStored();
+    this.refused = meters.rateLimited(Meters.Refused.MESSAGE);
     this.broker = broker;
     this.limiter = limiter;
     // one token, refilled once per interval (0 = every typing frame is relayed)
@@ -62,9 +69,19 @@ public final class Messaging {
     }
     long wait = limiter.take(userId, conversationId, System.nanoTime());
     if (wait > 0) {
+      refused.increment();
       return Future.failedFuture(ApiException.rateLimited(wait));
     }
-    return Bus.request(vertx, Addresses.MESSAGE_SEND, new MessageStore.Send(conversationId, userId, text, clientMsgId, null));
+    return store(new MessageStore.Send(conversationId, userId, text, clientMsgId, null));
+  }
+
+  /** The conversation's slow mode is checked in the storing transaction: its refusals count here too. */
+  private Future<MessageStore.Sent> store(MessageStore.Send send) {
+    return Bus.request(vertx, Addresses.MESSAGE_SEND, send).onFailure(e -> {
+      if (e instanceof ApiException api && api.status() == 429) {
+        refused.increment();
+      }
+    });
   }
 
   /**
@@ -80,25 +97,30 @@ public final class Messaging {
           "must not contain NUL characters"));
     }
     long wait = limiter.take(userId, conversationId, System.nanoTime());
-    return wait > 0 ? Future.failedFuture(ApiException.rateLimited(wait)) : Future.succeededFuture();
+    if (wait > 0) {
+      refused.increment();
+      return Future.failedFuture(ApiException.rateLimited(wait));
+    }
+    return Future.succeededFuture();
   }
 
   /** Stores the message of an admitted picture ({@link #admitPicture}), its media already stored. */
   public Future<MessageStore.Sent> sendPicture(String userId, String conversationId, String caption, String clientMsgId, String mediaId) {
     String text = caption == null || caption.isBlank() ? null : caption;
-    return Bus.request(vertx, Addresses.MESSAGE_SEND, new MessageStore.Send(conversationId, userId, text, clientMsgId, mediaId));
+    return store(new MessageStore.Send(conversationId, userId, text, clientMsgId, mediaId));
   }
 
   /**
    * Committed messages ({@link Addresses#MESSAGES_STORED}, in commit order): each frame encoded once,
    * announced to the conversations on this node and the others.
    */
-  void stored(StoredMessages stored) {
-    List<ConversationEvent> events = new ArrayList<>(stored.messages().size());
-    for (Message m : stored.messages()) {
+  void stored(StoredMessages batch) {
+    List<ConversationEvent> events = new ArrayList<>(batch.messages().size());
+    for (Message m : batch.messages()) {
       events.add(new ConversationEvent(m.conversationId(), Type.MESSAGE, m.seq(), m.senderId(), Frames.message(m)));
     }
-    broker.publishMessages(events);
+    stored.increment(events.size());
+    broker.publishMessages(new ConversationEvents(events, batch.committedNanos()));
   }
 
   public Future<Message> recall(String userId, String conversationId, long seq) {

@@ -85,6 +85,11 @@ public final class ModuleSockets {
     return nodeId;
   }
 
+  /** The module sockets this node holds now: one per module online here ({@code switchboard_modules_online}). */
+  public int held() {
+    return byConnection.size();
+  }
+
   /** Starts the flush timer, the inbox handlers and the management requests on the calling (gateway) loop. */
   public void start(NodeInbox inbox, long flushMillis) {
     this.home = Vertx.currentContext();

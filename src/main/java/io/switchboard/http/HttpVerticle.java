@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.switchboard.NodeContext;
 import io.switchboard.auth.Authenticator;
 import io.switchboard.auth.LoginThrottle;
@@ -33,6 +34,8 @@ import io.switchboard.gateway.session.ModuleUpgrade;
 import io.switchboard.auth.TokenService;
 import io.switchboard.config.Settings;
 import io.switchboard.http.error.FailureHandler;
+import io.switchboard.ops.Meters;
+import io.switchboard.ops.MetricsEndpoint;
 import io.switchboard.ops.OpsApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -90,7 +93,8 @@ public final class HttpVerticle extends VerticleBase {
 
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     headTimeout = new HeadTimeout(vertx, config.get(Settings.HTTP_HEADER_TIMEOUT_SECONDS) * 1000L,
-        node.metrics().counter("switchboard_http_header_timeouts"));
+        Counter.builder("switchboard_http_header_timeouts")
+            .description("connections closed because their request head did not arrive in time").register(node.metrics()));
     builder.rootHandler(headTimeout);
     builder.rootHandler(new RequestLog());
     builder.rootHandler(new SecurityHeaders());
@@ -121,6 +125,10 @@ public final class HttpVerticle extends VerticleBase {
     router.get(NotificationUpgrade.PATH).handler(NotificationUpgrade.current(authenticator, users));
     router.get(NotificationUpgrade.LEGACY_PATH).handler(NotificationUpgrade.legacy(authenticator, users));
     router.get(ModuleUpgrade.PATH).handler(new ModuleUpgrade(sessions, node.gateway().modules()));
+    if (config.get(Settings.MANAGEMENT_PORT) == null) {
+      // with a management port, /metrics is served there only
+      router.get(MetricsEndpoint.PATH).handler(new MetricsEndpoint(vertx, node.metrics(), config.get(Settings.METRICS_TOKEN)));
+    }
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8").end(rawContract));
     router.get("/media/:id").handler(new MediaRoute(vertx, urls, mediaFiles));
     router.get("/docs").handler(ctx -> {
@@ -151,9 +159,9 @@ public final class HttpVerticle extends VerticleBase {
     MediaFiles media = mediaFiles;
     return List.of(
         new OpsApi(vertx, node),
-        new AuthApi(vertx, authenticator.tokens(), hasher, throttle, node.signInCalls()),
+        new AuthApi(vertx, authenticator.tokens(), hasher, throttle, node.signInCalls(), node.meters().rateLimited(Meters.Refused.SIGNIN)),
         new JobsAdminApi(vertx, config),
-        new MeApi(vertx, hasher, throttle, uploads, images, media),
+        new MeApi(vertx, hasher, throttle, uploads, images, media, node.meters().rateLimited(Meters.Refused.PASSWORD)),
         new AdminUsersApi(vertx, node, hasher),
         new AdminGroupsApi(vertx, node),
         new AuditApi(vertx),

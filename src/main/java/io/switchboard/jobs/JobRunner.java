@@ -1,5 +1,6 @@
 package io.switchboard.jobs;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
@@ -7,7 +8,11 @@ import io.switchboard.domain.Job;
 import io.switchboard.persistence.store.JobStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +26,15 @@ final class JobRunner {
 
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   private static final long MAX_BACKOFF_MS = 3_600_000;
+  private static final List<String> OUTCOMES = List.of("done", "retry", "failed");
+  /** The label of a job whose kind has no handler: the kind's own name would be unbounded. */
+  static final String UNKNOWN_KIND = "unknown";
 
   private final Vertx vertx;
   private final String node;
   private final Map<String, JobHandler> handlers;
-  private final MeterRegistry metrics;
+  /** Per kind (those with a handler, and {@link #UNKNOWN_KIND}), per outcome: the counter of completions. */
+  private final Map<String, Map<String, Counter>> completed = new HashMap<>();
   private final int concurrency;
   private final int leaseSeconds;
   private final long backoffMillis;
@@ -38,7 +47,14 @@ final class JobRunner {
     this.vertx = vertx;
     this.node = node;
     this.handlers = handlers;
-    this.metrics = metrics;
+    for (String kind : concat(handlers.keySet(), UNKNOWN_KIND)) {
+      Map<String, Counter> byOutcome = new HashMap<>();
+      for (String outcome : OUTCOMES) {
+        byOutcome.put(outcome, Counter.builder("switchboard_jobs_completed").tags("kind", kind, "outcome", outcome)
+            .description("jobs run by this node, by kind and outcome").register(metrics));
+      }
+      completed.put(kind, byOutcome);
+    }
     this.concurrency = concurrency;
     this.leaseSeconds = leaseSeconds;
     this.backoffMillis = backoffMillis;
@@ -109,6 +125,12 @@ final class JobRunner {
   }
 
   private void count(Job job, String outcome) {
-    metrics.counter("switchboard_jobs_completed", "kind", job.kind(), "outcome", outcome).increment();
+    completed.getOrDefault(job.kind(), completed.get(UNKNOWN_KIND)).get(outcome).increment();
+  }
+
+  private static List<String> concat(Set<String> kinds, String more) {
+    List<String> all = new ArrayList<>(kinds);
+    all.add(more);
+    return all;
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.jobs;
 
+import io.micrometer.core.instrument.Gauge;
 import io.switchboard.NodeContext;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
@@ -68,7 +69,8 @@ public final class JobsVerticle extends VerticleBase {
       scheduler.poll();
       runner.poll();
     });
-    node.metrics().gauge("switchboard_jobs_queue_depth", depth);
+    Gauge.builder("switchboard_jobs_queue_depth", depth, AtomicLong::get).strongReference(true)
+        .description("jobs queued or running in Postgres (the whole cluster's, read every few seconds)").register(node.metrics());
     vertx.setPeriodic(DEPTH_EVERY_MS, id -> Bus.request(vertx, Addresses.JOB_QUEUE_DEPTH, (Void) null).onSuccess(depth::set));
     return Future.succeededFuture();
   }

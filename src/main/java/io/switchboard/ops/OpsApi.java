@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
-/** Liveness and readiness (SPEC §9). */
+/** Liveness and readiness (SPEC §9), on the HTTP port and on the management port ({@link ManagementVerticle}). */
 public final class OpsApi implements ApiModule {
 
   private static final long CHECK_TIMEOUT_MS = 2_000;
@@ -29,11 +29,11 @@ public final class OpsApi implements ApiModule {
     routes.getRoute("healthReady").addHandler(this::ready);
   }
 
-  private void live(RoutingContext ctx) {
+  void live(RoutingContext ctx) {
     Api.json(ctx, 200, new JsonObject().put("status", "up").put("node", node.nodeId()));
   }
 
-  private void ready(RoutingContext ctx) {
+  void ready(RoutingContext ctx) {
     Future<Boolean> postgres = Bus.request(vertx, Addresses.DB_PING, (Void) null)
         .timeout(CHECK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
         .otherwise(false);

@@ -144,7 +144,7 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.PARTICIPANT_REMOVE, conversations::remove);
     Bus.consume(vertx, Addresses.CONVERSATION_UPDATE, conversations::update);
     Bus.consume(vertx, Addresses.CONVERSATION_MARK_READ, conversations::markRead);
-    MessageStore messages = new MessageStore(pool);
+    MessageStore messages = new MessageStore(pool, node.meters().groupCommitSize());
     Bus.consume(vertx, Addresses.MESSAGE_SEND, send -> messages.send(send).onSuccess(sent -> {
       if (!sent.duplicate()) {
         announce(sent.message());
@@ -198,10 +198,11 @@ public final class PersistenceVerticle extends VerticleBase {
   private void announce(Message message) {
     if (announcing == null) {
       announcing = new ArrayList<>();
+      long committed = System.nanoTime();
       context.runOnContext(v -> {
         List<Message> batch = announcing;
         announcing = null;
-        Bus.publish(vertx, Addresses.MESSAGES_STORED, new StoredMessages(batch));
+        Bus.publish(vertx, Addresses.MESSAGES_STORED, new StoredMessages(batch, committed));
       });
     }
     announcing.add(message);

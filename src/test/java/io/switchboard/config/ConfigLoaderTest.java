@@ -57,8 +57,28 @@ class ConfigLoaderTest {
   @Test
   void prodAcceptsALongSecret() {
     AppConfig config = new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_PROFILE", "prod",
-        "SWITCHBOARD_JWT_SECRET", "0123456789abcdef0123456789abcdef")).load();
+        "SWITCHBOARD_JWT_SECRET", "0123456789abcdef0123456789abcdef", "SWITCHBOARD_METRICS_TOKEN", "a-metrics-token")).load();
     assertThat(config.prod()).isTrue();
+  }
+
+  @Test
+  void prodNeedsAManagementPortOrAMetricsToken() {
+    Map<String, String> prod = Map.of("SWITCHBOARD_PROFILE", "prod", "SWITCHBOARD_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), prod).load()).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("SWITCHBOARD_MANAGEMENT_PORT").hasMessageContaining("SWITCHBOARD_METRICS_TOKEN");
+    Map<String, String> managed = new java.util.HashMap<>(prod);
+    managed.put("SWITCHBOARD_MANAGEMENT_PORT", "9090");
+    assertThat(new ConfigLoader(Map.of(), managed).load().get(Settings.MANAGEMENT_PORT)).isEqualTo(9090);
+    // dev leaves /metrics open on the HTTP port
+    assertThat(new ConfigLoader(Map.of(), Map.of()).load().get(Settings.MANAGEMENT_PORT)).isNull();
+  }
+
+  @Test
+  void theManagementPortIsNotTheHttpPort() {
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_HTTP_PORT", "8080", "SWITCHBOARD_MANAGEMENT_PORT", "8080")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_MANAGEMENT_PORT").hasMessageContaining("another port");
+    assertThat(new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_HTTP_PORT", "0", "SWITCHBOARD_MANAGEMENT_PORT", "0")).load()
+        .get(Settings.MANAGEMENT_PORT)).isZero();
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.switchboard.cluster.ClusterBroker;
 import io.switchboard.cluster.Topic;
 import io.switchboard.domain.event.Broadcast;
 import io.switchboard.domain.event.ConversationEvent;
+import io.switchboard.domain.event.ConversationEvents;
 import io.switchboard.domain.event.NotificationsStored;
 import io.switchboard.domain.event.UserEvent;
 import io.switchboard.domain.event.UserEvents;
@@ -47,7 +48,7 @@ class NotificationPushTest {
     }
 
     @Override
-    public void publishMessages(List<ConversationEvent> messages) {
+    public void publishMessages(ConversationEvents messages) {
     }
 
     @Override

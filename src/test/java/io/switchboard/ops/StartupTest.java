@@ -39,10 +39,18 @@ class StartupTest {
   @Test
   void prodProfileWithCheapPasswordHashesRefusesToStart() throws Exception {
     Result r = runMain(Map.of("SWITCHBOARD_PROFILE", "prod", "SWITCHBOARD_JWT_SECRET", "a-production-secret-of-at-least-32-bytes",
-        "SWITCHBOARD_BCRYPT_COST", "9"));
+        "SWITCHBOARD_BCRYPT_COST", "9", "SWITCHBOARD_METRICS_TOKEN", "a-metrics-token"));
     assertThat(r.exit).isEqualTo(2);
     assertThat(r.stderr.strip().lines()).hasSize(1);
     assertThat(r.stderr).contains("SWITCHBOARD_BCRYPT_COST").contains("10").contains("prod");
+  }
+
+  @Test
+  void prodProfileWithOpenMetricsRefusesToStart() throws Exception {
+    Result r = runMain(Map.of("SWITCHBOARD_PROFILE", "prod", "SWITCHBOARD_JWT_SECRET", "a-production-secret-of-at-least-32-bytes"));
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.stderr.strip().lines()).hasSize(1);
+    assertThat(r.stderr).contains("SWITCHBOARD_MANAGEMENT_PORT").contains("SWITCHBOARD_METRICS_TOKEN").contains("prod");
   }
 
   @Test

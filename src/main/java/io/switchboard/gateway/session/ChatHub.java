@@ -1,5 +1,6 @@
 package io.switchboard.gateway.session;
 
+import io.micrometer.core.instrument.Counter;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.cluster.Topic;
@@ -32,10 +33,12 @@ public final class ChatHub {
   private final Vertx vertx;
   private final Sessions sessions;
   private final Map<String, Channel> channels = new HashMap<>();
+  private final Counter delivered;
 
   public ChatHub(Sessions sessions) {
     this.vertx = sessions.vertx();
     this.sessions = sessions;
+    this.delivered = sessions.gateway().meters().messagesDelivered();
     Bus.subscribe(vertx, Addresses.LINK_RESTORED, e -> catchUp());
     Bus.subscribe(vertx, Addresses.LOCAL_MESSAGES, this::localMessages);
     Bus.subscribe(vertx, Addresses.PARTICIPANTS_RELOADED, this::participantsReloaded);
@@ -51,6 +54,11 @@ public final class ChatHub {
 
   Vertx vertx() {
     return vertx;
+  }
+
+  /** Message frames written to this node's conversation sockets ({@code switchboard_messages_delivered_total}). */
+  Counter delivered() {
+    return delivered;
   }
 
   /**
@@ -96,13 +104,22 @@ public final class ChatHub {
     });
   }
 
-  /** This node's committed messages, one event per group commit: each to its conversation's channel, if held here. */
+  /**
+   * This node's committed messages, one event per group commit: each to its conversation's channel, if
+   * held here. The fan-out latency is taken once per batch and counted once per message this hub
+   * dispatched, not per socket.
+   */
   private void localMessages(ConversationEvents batch) {
+    int dispatched = 0;
     for (ConversationEvent event : batch.events()) {
       Channel channel = channels.get(event.conversationId());
       if (channel != null) {
         channel.accept(event);
+        dispatched++;
       }
+    }
+    if (dispatched > 0) {
+      sessions.gateway().meters().fannedOut(dispatched, System.nanoTime() - batch.committedNanos());
     }
   }
 

@@ -83,7 +83,7 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
       write(Frames.welcome(conversationId, base, online, messaging.recallWindowSeconds(), conversation.slowModeSeconds()));
       greeting.greeted(hub.gateway().banner());
       return replay.start(since, base, this::stored, Message::seq,
-          m -> write(hub.gateway().mediaUrls().signFrame(Frames.message(m), principal.userId())),
+          m -> delivered(write(hub.gateway().mediaUrls().signFrame(Frames.message(m), principal.userId()))),
           () -> write(Frames.error(ErrorCodes.BAD_SINCE, "since " + since + " is beyond lastSeq " + base, null)), this::isClosed);
     });
   }
@@ -98,7 +98,7 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
       return;
     }
     if (!replay.offer(event)) {
-      close(CloseCodes.TRY_AGAIN_LATER, "too far behind; reconnect with since");
+      closeSlow("too far behind; reconnect with since");
     }
   }
 
@@ -115,8 +115,14 @@ final class ChatSocket extends Session implements Subscriber<ConversationEvent> 
         }
       }
       // a picture's URL is signed for this socket's user
-      case MESSAGE -> write(hub.gateway().mediaUrls().signFrame(event.frame(), principal.userId()));
+      case MESSAGE -> delivered(write(hub.gateway().mediaUrls().signFrame(event.frame(), principal.userId())));
       default -> write(event.frame());
+    }
+  }
+
+  private void delivered(boolean written) {
+    if (written) {
+      hub.delivered().increment();
     }
   }
 

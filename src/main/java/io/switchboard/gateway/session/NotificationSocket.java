@@ -61,7 +61,7 @@ final class NotificationSocket extends Session implements Subscriber<UserEvent> 
       return;
     }
     if (!replay.offer(event)) {
-      close(CloseCodes.TRY_AGAIN_LATER, "too far behind; reconnect with since");
+      closeSlow("too far behind; reconnect with since");
     }
   }
 

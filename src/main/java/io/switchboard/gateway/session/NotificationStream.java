@@ -68,7 +68,7 @@ final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member
   @Override
   public void deliver(UserEvent event) {
     if (!closed && !replay.offer(event)) {
-      end();
+      endSlow();
     }
   }
 
@@ -87,7 +87,7 @@ final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member
       return;
     }
     if (response.writeQueueFull()) {
-      end();
+      endSlow();
       return;
     }
     response.write(text);
@@ -117,6 +117,14 @@ final class NotificationStream implements Subscriber<UserEvent>, Sessions.Member
   @Override
   public void checkIdle(long now, long pingMillis) {
     // the keep-alive comment keeps the stream busy; a dead reader shows as a full write queue or a closed connection
+  }
+
+  /** The reader fell too far behind: the stream ends (it resumes with Last-Event-ID). */
+  private void endSlow() {
+    if (!closed) {
+      hub.sessions().gateway().meters().slowConsumerCloses().increment();
+      end();
+    }
   }
 
   void end() {

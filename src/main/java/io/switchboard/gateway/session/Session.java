@@ -7,6 +7,7 @@ import io.switchboard.gateway.CloseCodes;
 import io.switchboard.gateway.ErrorCodes;
 import io.switchboard.gateway.Frames;
 import io.switchboard.gateway.TokenBucket;
+import io.switchboard.ops.Meters;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -127,6 +128,7 @@ abstract class Session implements Sessions.Member {
     if (budget.take(System.nanoTime()) == 0) {
       return true;
     }
+    sessions.gateway().meters().rateLimited(Meters.Refused.FRAME).increment();
     bad(ErrorCodes.RATE_LIMITED, "too many frames; slow down", null);
     return false;
   }
@@ -169,20 +171,33 @@ abstract class Session implements Sessions.Member {
     return sessions.authenticator().grants(principal.userId());
   }
 
-  /** Writes a frame unless the outbox is past its bound, which closes the socket with 1013 instead. */
-  protected final void write(String frame) {
+  /**
+   * Writes a frame unless the outbox is past its bound, which closes the socket with 1013 instead.
+   * Answers whether the frame was written.
+   */
+  protected final boolean write(String frame) {
     if (closed) {
-      return;
+      return false;
     }
     try {
       if (ws.writeQueueFull()) {
-        close(CloseCodes.TRY_AGAIN_LATER, "slow reader; reconnect with since");
-        return;
+        closeSlow("slow reader; reconnect with since");
+        return false;
       }
       ws.writeTextMessage(frame);
+      return true;
     } catch (IllegalStateException peerClosed) {
       // the peer's close arrived and the close handler has not run yet: the socket is gone
       closed();
+      return false;
+    }
+  }
+
+  /** The reader fell too far behind (a full outbox, or too many live events held during a replay): 1013. */
+  protected final void closeSlow(String reason) {
+    if (!closed) {
+      sessions.gateway().meters().slowConsumerCloses().increment();
+      close(CloseCodes.TRY_AGAIN_LATER, reason);
     }
   }
 
@@ -192,7 +207,7 @@ abstract class Session implements Sessions.Member {
       return Future.failedFuture("socket closed");
     }
     if (ws.writeQueueFull()) {
-      close(CloseCodes.TRY_AGAIN_LATER, "slow reader");
+      closeSlow("slow reader");
       return Future.failedFuture("socket closed as a slow reader");
     }
     try {

@@ -1,5 +1,6 @@
 package io.switchboard.http.api;
 
+import io.micrometer.core.instrument.Counter;
 import io.switchboard.auth.CaptchaImage;
 import io.switchboard.auth.LoginThrottle;
 import io.switchboard.auth.PasswordHasher;
@@ -37,9 +38,13 @@ public final class AuthApi implements ApiModule {
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
   private final RateLimiter addresses;
+  private final Counter refused;
 
-  public AuthApi(Vertx vertx, TokenService tokens, PasswordHasher hasher, LoginThrottle throttle, RateLimiter addresses) {
+  /** {@code refused} counts the calls the per-address budget refuses. */
+  public AuthApi(Vertx vertx, TokenService tokens, PasswordHasher hasher, LoginThrottle throttle, RateLimiter addresses,
+      Counter refused) {
     this.vertx = vertx;
+    this.refused = refused;
     this.tokens = tokens;
     this.hasher = hasher;
     this.throttle = throttle;
@@ -61,6 +66,7 @@ public final class AuthApi implements ApiModule {
     String ip = Api.clientIp(ctx);
     long wait = addresses.take(ip == null ? "unknown" : ip, System.nanoTime());
     if (wait > 0) {
+      refused.increment();
       ctx.fail(ApiException.rateLimited(wait));
     } else {
       ctx.next();

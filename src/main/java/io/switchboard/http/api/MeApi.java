@@ -1,5 +1,6 @@
 package io.switchboard.http.api;
 
+import io.micrometer.core.instrument.Counter;
 import io.switchboard.auth.LoginThrottle;
 import io.switchboard.auth.PasswordHasher;
 import io.switchboard.auth.Principal;
@@ -39,9 +40,13 @@ public final class MeApi implements ApiModule {
 
   /** @param images the node's image pool ({@code new ImageWork(vertx, node.config())}) */
   private final MediaFiles media;
+  private final Counter refused;
 
-  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle, Uploads uploads, ImageWork images, MediaFiles media) {
+  /** {@code refused} counts the password changes the attempt limit refuses. */
+  public MeApi(Vertx vertx, PasswordHasher hasher, LoginThrottle throttle, Uploads uploads, ImageWork images, MediaFiles media,
+      Counter refused) {
     this.media = media;
+    this.refused = refused;
     this.vertx = vertx;
     this.hasher = hasher;
     this.throttle = throttle;
@@ -82,7 +87,7 @@ public final class MeApi implements ApiModule {
     Principal caller = Api.principal(ctx);
     Future<Void> changed = Bus.request(vertx, Addresses.USER_GET, caller.userId())
         .compose(user -> throttle.attempt(user.username(), attempt -> attempt.overLimit()
-            ? Future.failedFuture(ApiException.rateLimited(attempt.windowLeftSeconds()))
+            ? refuse(attempt.windowLeftSeconds())
             : checkCurrentPassword(ctx, user, body.getString("currentPassword"))))
         .compose(user -> hasher.hash(body.getString("newPassword")))
         .compose(hash -> Bus.request(vertx, Addresses.USER_SET_PASSWORD, new UserStore.SetPassword(caller.userId(), hash)))
@@ -91,6 +96,11 @@ public final class MeApi implements ApiModule {
             .compose(revoked -> AuditTrail.record(vertx, ctx, "user.password", user.username(),
                 new JsonObject().put("userId", user.id()).put("sessionsEnded", revoked.sessionIds().size()))));
     Api.noContent(ctx, changed);
+  }
+
+  private Future<User> refuse(long retryAfterSeconds) {
+    refused.increment();
+    return Future.failedFuture(ApiException.rateLimited(retryAfterSeconds));
   }
 
   private Future<User> checkCurrentPassword(RoutingContext ctx, User user, String current) {

@@ -1,5 +1,6 @@
 package io.switchboard.persistence.store;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
@@ -36,12 +37,16 @@ final class GroupCommit<T> {
   private final Function<List<T>, Tuple> arguments;
   private final int maxBatch;
   private final int maxInFlight;
+  private final DistributionSummary committedSizes;
   private final ArrayDeque<Pending<T>> queue = new ArrayDeque<>();
   private final Set<UUID> busy = new HashSet<>();
   private int inFlight;
 
-  GroupCommit(Pool pool, String sql, Function<List<T>, Tuple> arguments, int maxBatch, int maxInFlight) {
+  /** {@code committedSizes} records the items of each statement that committed. */
+  GroupCommit(Pool pool, String sql, Function<List<T>, Tuple> arguments, int maxBatch, int maxInFlight,
+      DistributionSummary committedSizes) {
     this.pool = pool;
+    this.committedSizes = committedSizes;
     this.sql = sql;
     this.arguments = arguments;
     this.maxBatch = maxBatch;
@@ -111,7 +116,7 @@ final class GroupCommit<T> {
   private Future<RowSet<Row>> write(List<Pending<T>> batch) {
     List<T> items = new ArrayList<>(batch.size());
     batch.forEach(p -> items.add(p.item));
-    return pool.preparedQuery(sql).execute(arguments.apply(items));
+    return pool.preparedQuery(sql).execute(arguments.apply(items)).onSuccess(rows -> committedSizes.record(items.size()));
   }
 
   private Future<Void> fail(Pending<T> p, Throwable failure) {

@@ -1,5 +1,6 @@
 package io.switchboard.persistence.store;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.switchboard.domain.Message;
 import io.switchboard.error.ApiException;
 import io.vertx.core.Future;
@@ -164,9 +165,10 @@ public final class MessageStore {
   private final Pool pool;
   private final GroupCommit<Item> sends;
 
-  public MessageStore(Pool pool) {
+  /** {@code commitSizes}: messages per group commit ({@code switchboard_group_commit_size}). */
+  public MessageStore(Pool pool, DistributionSummary commitSizes) {
     this.pool = pool;
-    this.sends = new GroupCommit<>(pool, SEND, MessageStore::batchArguments, MAX_BATCH, MAX_IN_FLIGHT);
+    this.sends = new GroupCommit<>(pool, SEND, MessageStore::batchArguments, MAX_BATCH, MAX_IN_FLIGHT, commitSizes);
   }
 
   /**
