@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark of README's "Performance" section: {@code mvn -B -q -Pbench verify -DskipTests}.
+ * The benchmark of docs/performance.md: {@code mvn -B -q -Pbench verify -DskipTests}.
  * Starts Switchboard (and a bare Vert.x broadcast server for reference) as separate JVM processes on
  * the server cores, drives them from this JVM on the other cores, and prints a table.
  *
