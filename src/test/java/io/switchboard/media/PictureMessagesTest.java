@@ -241,7 +241,10 @@ class PictureMessagesTest {
       List<Integer> statuses = uploads.stream().map(CompletableFuture::join).toList();
       assertThat(statuses).allSatisfy(st -> assertThat(st).isIn(201, 503));
       assertThat(statuses).contains(201);
-      assertThat(worst.get()).as("latest an event-loop timer fired during the uploads, ms").isLessThan(100);
+      // Decoding and re-encoding twenty such photos on the event loops would hold each loop for all the decodes queued
+      // on it; on the image pool the loops only wait for the machine. The bound leaves room for a loaded machine (a
+      // 2-core box running two other test JVMs saw 289 ms) and still fails if the work comes back onto the loops.
+      assertThat(worst.get()).as("latest an event-loop timer fired during the uploads, ms").isLessThan(750);
     } finally {
       pool.shutdown();
       timers.forEach(server::cancelTimer);
