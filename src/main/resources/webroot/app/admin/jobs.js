@@ -145,9 +145,10 @@ export default function render(ctx) {
     {title: 'Job', cell: (j) => h('div', {class: 'job-id'}, h('strong', {text: j.kind}), h('code', {text: j.id}))},
     {title: 'Status', cell: (j) => h('span', {class: `pill ${{done: 'on', failed: 'bad'}[j.status] || 'off'}`, dataset: {status: j.status}, text: j.status})},
     {title: 'Attempts', cell: (j) => `${j.attempts ?? 0} of ${j.maxAttempts ?? '?'}`},
-    {title: 'Next attempt', cell: (j) => (j.status === 'queued' ? when(j.nextAttemptAt) : h('span', {class: 'muted', text: '—'}))},
-    {title: 'Created', cell: (j) => when(j.createdAt)},
-    {title: 'Finished', cell: (j) => when(j.finishedAt)},
+    {title: 'Times', cell: (j) => h('dl', {class: 'job-times'},
+      h('dt', {text: 'created'}), h('dd', {}, when(j.createdAt)),
+      j.status === 'queued' ? [h('dt', {text: 'next try'}), h('dd', {}, when(j.nextAttemptAt))] : null,
+      j.finishedAt ? [h('dt', {text: 'finished'}), h('dd', {}, when(j.finishedAt))] : null)},
     {title: 'Last error', cell: (j) => (j.lastError ? h('span', {class: 'job-error', text: j.lastError}) : h('span', {class: 'muted', text: '—'}))},
     {title: 'Payload', cell: (j) => h('pre', {class: 'json', text: JSON.stringify(j.payload ?? null, null, 2)})},
     {title: 'Actions', cell: (j) => (j.status === 'failed'
