@@ -255,7 +255,11 @@ class AdminOperationsTest {
         .contains("\"url\": \"http://127.0.0.1:1/x\"");
     assertThat(desktop.driver().findElement(row).findElement(By.cssSelector("td[data-col='Last error']")).getText()).isNotEqualTo("—");
     // the console scrolls inside its pane, never the whole page
-    assertThat(((Number) desktop.js("return document.documentElement.scrollHeight - window.innerHeight")).intValue()).isLessThanOrEqualTo(0);
+    assertThat(((Number) desktop.js("return document.documentElement.scrollHeight - window.innerHeight")).intValue())
+        .as("below the viewport: %s", desktop.js("""
+            return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().bottom > window.innerHeight + 1
+                && !e.closest('.admin-content')).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().bottom)).join('; ');
+            """)).isLessThanOrEqualTo(0);
     desktop.js("const c = document.getElementById('admin-content'); c.scrollTop = c.scrollHeight;");
     desktop.screenshot("admin-jobs");
 
