@@ -93,7 +93,7 @@ export default function render() {
   };
   const grid = h('div', {class: 'figures', id: 'ops-figures'},
     figure('sockets', 'Open sockets'),
-    figure('rate', 'Messages per second'),
+    figure('rate', 'Messages delivered per second'),
     figure('lag', 'Event-loop lag'),
     figure('modules', 'Modules online'),
     figure('queue', 'Job queue depth'));

@@ -101,7 +101,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(1)
+  @Order(0)
   void aModuleGoesOnlineAndOfflineLiveAndTakesACommandFromThePage() {
     String name = "ops-forecast-" + System.nanoTime() % 1_000_000;
     String hash = register(name);
@@ -187,7 +187,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(2)
+  @Order(1)
   void editingAScheduleIntervalShowsItsNewNextRun() {
     String name = "auth.purge";
     openPage(desktop, "jobs");
@@ -237,7 +237,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(3)
+  @Order(2)
   void aFailedJobIsRetriedFromThePage() {
     Http.Response queued = http.post("/api/admin/jobs", new JsonObject().put("kind", "webhook")
         .put("payload", new JsonObject().put("url", "http://127.0.0.1:1/x").put("body", new JsonObject()))
@@ -282,7 +282,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(4)
+  @Order(3)
   void theOperationsPageShowsHealthAndWhatTheMetricsSay() {
     openPage(desktop, "operations");
     desktop.waitUntil("health ready", d -> "ready".equals(d.findElement(By.id("health-status")).getAttribute("data-status")));
@@ -311,6 +311,66 @@ class AdminOperationsTest {
     desktop.waitFor(By.cssSelector(".pane-empty"));
     sleep(6_000);
     assertThat(((Number) desktop.js("return window.__opsCalls")).intValue()).as("refreshes after leaving the page").isZero();
+  }
+
+  /** A Prometheus answer for the page's fetch of /metrics: the counters grow by 50 at each scrape. */
+  static final String FAKE_METRICS = """
+      window.__scrapes = 0;
+      const real = window.fetch;
+      window.fetch = (url, options) => {
+        if (String(url) !== '/metrics') return real(url, options);
+        const n = window.__scrapes++;
+        const text = [
+          '# HELP switchboard_sockets_open Open sockets', '# TYPE switchboard_sockets_open gauge',
+          'switchboard_sockets_open{kind="chat"} 3', 'switchboard_sockets_open{kind="notifications"} 2',
+          'switchboard_sockets_open{kind="module",node="n-1"} 2',
+          'switchboard_messages_delivered_total ' + (1000 + 50 * n), 'switchboard_messages_stored_total{kind="room"} ' + (400 + 5 * n),
+          'switchboard_event_loop_lag_seconds_count 10', 'switchboard_event_loop_lag_seconds_sum 0.05',
+          'switchboard_event_loop_lag_seconds_max 0.012',
+          'switchboard_modules_online 2', 'switchboard_jobs_queue_depth 4', ''].join('\\n');
+        return Promise.resolve(new Response(text, {status: 200, headers: {'Content-Type': 'text/plain; version=0.0.4'}}));
+      };
+      """;
+
+  @Test
+  @Order(4)
+  void theOperationsFiguresComeFromThePrometheusText() {
+    // whatever this node serves, the page's reading of a Prometheus answer is checked against a known one
+    desktop.js("location.hash = '#/'");
+    desktop.waitFor(By.cssSelector(".pane-empty"));
+    desktop.js(FAKE_METRICS);
+    openPage(desktop, "operations");
+    By sockets = By.cssSelector("[data-figure=sockets] .value");
+    desktop.waitForText(sockets, "7");
+    assertThat(desktop.driver().findElement(By.cssSelector("[data-figure=sockets] .label")).getText())
+        .isEqualTo("Open sockets · chat 3, notifications 2, module 2");
+    assertThat(desktop.driver().findElement(By.cssSelector("[data-figure=lag] .value")).getText()).isEqualTo("12.0 ms");
+    assertThat(desktop.driver().findElement(By.cssSelector("[data-figure=modules] .value")).getText()).isEqualTo("2");
+    assertThat(desktop.driver().findElement(By.cssSelector("[data-figure=queue] .value")).getText()).isEqualTo("4");
+    assertThat(desktop.driver().findElement(By.id("metrics-note")).isDisplayed()).isFalse();
+    // a rate needs two scrapes, five seconds apart: 50 delivered and 5 stored in about 5 s
+    desktop.waitUntil("a delivery rate", d -> d.findElement(By.cssSelector("[data-figure=rate] .value")).getText().matches("\\d+(\\.\\d)?"));
+    double rate = Double.parseDouble(desktop.driver().findElement(By.cssSelector("[data-figure=rate] .value")).getText());
+    assertThat(rate).isBetween(5.0, 11.0);
+    assertThat(desktop.driver().findElement(By.cssSelector("[data-figure=rate] .label")).getText()).matches("Messages delivered per second · stored \\d\\.\\d/s");
+    desktop.screenshot("admin-operations-figures");
+
+    // the other shapes of event-loop lag: a plain gauge, a summary's quantiles, and _sum/_count between two scrapes
+    String lags = (String) desktop.js("""
+        return import('/app/admin/operations.js').then((m) => {
+          const lag = (text, before) => m.figures(m.parseMetrics(text), before && {samples: m.parseMetrics(before)}).lag;
+          return [
+            lag('switchboard_event_loop_lag_seconds 0.25'),
+            lag('switchboard_event_loop_lag_seconds{quantile="0.5"} 0.001\\nswitchboard_event_loop_lag_seconds{quantile="0.99"} 0.04'),
+            lag('switchboard_event_loop_lag_seconds_sum 3\\nswitchboard_event_loop_lag_seconds_count 30',
+                'switchboard_event_loop_lag_seconds_sum 1\\nswitchboard_event_loop_lag_seconds_count 10'),
+            lag('# only comments\\nnot a metric line at all {'),
+          ].map(String).join(' ');
+        });
+        """);
+    assertThat(lags).isEqualTo("0.25 0.04 0.1 undefined");
+    desktop.js("location.hash = '#/'");
+    desktop.waitFor(By.cssSelector(".pane-empty"));
   }
 
   @Test
@@ -353,6 +413,41 @@ class AdminOperationsTest {
     assertThat(phone.driver().findElements(By.cssSelector(".admin-modules"))).isEmpty();
     Http.Response refused = http.get("/api/modules", Accounts.token(http, username, "member-password"));
     assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+  }
+
+  @Test
+  @Order(7)
+  void aModuleViewerSeesTheListButNoControls() {
+    String suffix = Long.toString(System.nanoTime() % 1_000_000);
+    String username = "ops-viewer" + suffix;
+    String userId = Accounts.register(http, username, "viewer-password").getString("id");
+    Http.Response group = http.post("/api/admin/groups", new JsonObject().put("name", "module-viewers-" + suffix)
+        .put("permissions", new io.vertx.core.json.JsonArray().add("modules.view")), adminToken);
+    assertThat(group.status()).as(group.toString()).isEqualTo(201);
+    Http.Response joined = http.put("/api/admin/users/" + userId + "/groups", new JsonObject()
+        .put("groups", new io.vertx.core.json.JsonArray().add("member").add("module-viewers-" + suffix)), adminToken);
+    assertThat(joined.status()).as(joined.toString()).isEqualTo(200);
+    String hash = register("ops-viewed-" + suffix);
+
+    if (phone == null) {
+      phone = Browser.phone();
+    }
+    phone.open(node, "/health/live");
+    phone.js("localStorage.clear()");
+    other = new ChatPage(phone, node).signIn(username, "viewer-password");
+    phone.waitFor(By.cssSelector(".admin-link")).click();
+    openPage(phone, "modules");
+    assertThat(phone.driver().findElements(By.cssSelector(".admin-nav a")).stream().map(WebElement::getText).toList()).containsExactly("Modules");
+    phone.waitForText(moduleState(hash), "offline");
+    assertThat(phone.driver().findElement(By.cssSelector(".admin-modules .no-manage")).getText()).contains("modules.manage");
+    assertThat(phone.driver().findElements(By.cssSelector(".admin-modules button.danger, .admin-modules td[data-col='Actions']"))).isEmpty();
+    // the list is live for a viewer too
+    try (ModuleClient module = ModuleClient.open(vertx, sockets, node.port(), hash)) {
+      phone.waitForText(moduleState(hash), "online");
+    }
+    String token = Accounts.token(http, username, "viewer-password");
+    Http.Response command = http.post("/api/modules/" + hash + "/commands", new JsonObject().put("payload", 1), token);
+    assertThat(command.status()).as(command.toString()).isEqualTo(403);
   }
 
   private static void sleep(long millis) {
