@@ -46,8 +46,12 @@ export default function render(ctx) {
       for (const m of items) modules.set(m.hash, m);
       list.add(items, (m) => m.hash);
       shown += items.length;
-      fill(count, shown ? `${shown} module${shown === 1 ? '' : 's'} shown` : 'No module matches.');
+      showCount();
     });
+
+  function showCount() {
+    fill(count, shown ? `${shown} module${shown === 1 ? '' : 's'} shown` : 'No module matches.');
+  }
 
   let searchTimer;
   q.control.addEventListener('input', () => {
@@ -78,6 +82,15 @@ export default function render(ctx) {
     known.online = Boolean(f.online);
     if (f.name) known.name = f.name;
     if (!known.online) known.node = null;
+    if (!known.online && onlineOnly.input.checked) {
+      // gone from what the filter shows
+      modules.delete(known.hash);
+      const tr = list.row(known.hash);
+      if (tr) tr.remove();
+      shown = Math.max(0, shown - 1);
+      showCount();
+      return;
+    }
     redraw(known);
     // the heartbeat time and the holding node come from the list
     api.get(`/api/modules${query({q: known.name, limit: PAGE_SIZE})}`).then((page) => {
@@ -152,7 +165,7 @@ export default function render(ctx) {
         const tr = list.row(m.hash);
         if (tr) tr.remove();
         shown = Math.max(0, shown - 1);
-        fill(count, shown ? `${shown} module${shown === 1 ? '' : 's'} shown` : 'No module matches.');
+        showCount();
         state.ok(`${m.name} deleted.`);
         d.close();
       } catch (err) {

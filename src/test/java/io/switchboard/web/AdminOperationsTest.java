@@ -82,7 +82,12 @@ class AdminOperationsTest {
     }
   }
 
+  /** Opens an admin page afresh (from elsewhere when the browser shows it already, as a hash change is needed). */
   static void openPage(Browser browser, String page) {
+    if (("#/admin/" + page).equals(browser.js("return location.hash"))) {
+      browser.js("location.hash = '#/'");
+      browser.waitFor(By.cssSelector(".pane-empty"));
+    }
     browser.js("location.hash = arguments[0]", "#/admin/" + page);
     browser.waitFor(By.cssSelector(".admin-content .admin-" + page));
   }
@@ -101,7 +106,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(0)
+  @Order(1)
   void aModuleGoesOnlineAndOfflineLiveAndTakesACommandFromThePage() {
     String name = "ops-forecast-" + System.nanoTime() % 1_000_000;
     String hash = register(name);
@@ -153,13 +158,22 @@ class AdminOperationsTest {
     desktop.waitForText(By.cssSelector(".command-dialog .admin-status[data-kind=error]"), "offline");
     desktop.driver().findElement(By.cssSelector(".command-dialog .dialog-close")).click();
 
-    // a module registered while the page is open comes in when it goes online
+    // with "Online only", a module registered while the page is open comes in when it goes online and leaves when it goes offline
     String second = "ops-radar-" + System.nanoTime() % 1_000_000;
     String secondHash = register(second);
+    desktop.driver().findElement(By.xpath("//label[text()='Online only']")).click();
+    desktop.waitUntil("the offline module filtered out", d -> d.findElements(By.cssSelector("tr[data-key='" + hash + "']")).isEmpty());
     try (ModuleClient module = ModuleClient.open(vertx, sockets, node.port(), secondHash)) {
       desktop.waitForText(moduleState(secondHash), "online");
     }
+    desktop.waitUntil("the module gone from the online ones", d -> d.findElements(By.cssSelector("tr[data-key='" + secondHash + "']")).isEmpty());
+    desktop.driver().findElement(By.xpath("//label[text()='Online only']")).click();
     desktop.waitForText(moduleState(secondHash), "offline");
+    // the search narrows the list
+    desktop.driver().findElement(By.cssSelector(".admin-modules input[type=search]")).sendKeys(second);
+    desktop.waitUntil("only " + second, d -> d.findElements(By.cssSelector(".admin-modules tbody tr")).size() == 1
+        && !d.findElements(By.cssSelector("tr[data-key='" + secondHash + "']")).isEmpty());
+    assertThat(desktop.js("return window.__samePage === true")).isEqualTo(true);
 
     // deleting asks first
     desktop.driver().findElement(By.cssSelector("tr[data-key='" + secondHash + "'] button[aria-label='Delete " + second + "']")).click();
@@ -187,7 +201,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(1)
+  @Order(2)
   void editingAScheduleIntervalShowsItsNewNextRun() {
     String name = "auth.purge";
     openPage(desktop, "jobs");
@@ -228,6 +242,15 @@ class AdminOperationsTest {
     desktop.screenshot("admin-jobs-schedules");
     assertThat(admin.unlabelledControls()).isEmpty();
 
+    // switched off, the row says so
+    desktop.driver().findElement(By.cssSelector("button[aria-label='Edit jobs.purge']")).click();
+    desktop.waitFor(By.cssSelector(".schedule-dialog"));
+    desktop.driver().findElement(By.xpath("//dialog[contains(@class,'schedule-dialog')]//label[text()='Enabled']")).click();
+    desktop.driver().findElement(By.cssSelector(".schedule-dialog button[type=submit]")).click();
+    desktop.waitForText(scheduleCell("jobs.purge", "Enabled"), "disabled");
+    assertThat(desktop.driver().findElement(scheduleCell("jobs.purge", "Next run")).getText()).isEqualTo("disabled");
+    assertThat(schedule("jobs.purge").getBoolean("enabled")).isFalse();
+
     // run now: due at once, then run by the node
     long runs = stored.getLong("runCount");
     desktop.driver().findElement(By.cssSelector("button[aria-label='Run " + name + " now']")).click();
@@ -237,7 +260,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void aFailedJobIsRetriedFromThePage() {
     Http.Response queued = http.post("/api/admin/jobs", new JsonObject().put("kind", "webhook")
         .put("payload", new JsonObject().put("url", "http://127.0.0.1:1/x").put("body", new JsonObject()))
@@ -282,7 +305,28 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
+  void jobsComeAPageAtATime() {
+    for (int i = 0; i < 21; i++) {
+      Http.Response r = http.post("/api/admin/jobs", new JsonObject().put("kind", "webhook")
+          .put("payload", new JsonObject().put("url", "http://127.0.0.1:1/page").put("body", new JsonObject().put("i", i))).put("maxAttempts", 1), adminToken);
+      assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+    Wait.until(Duration.ofSeconds(30), "no job queued or running", () -> http.get("/api/admin/jobs?status=queued", adminToken).items().isEmpty()
+        && http.get("/api/admin/jobs?status=running", adminToken).items().isEmpty());
+    openPage(desktop, "jobs");
+    new Select(desktop.waitFor(By.cssSelector(".admin-jobs select[name=status]"))).selectByValue("failed");
+    By rows = By.cssSelector(".admin-jobs section:nth-child(2) tbody tr");
+    desktop.waitUntil("a first page of 20", d -> d.findElements(rows).size() == 20);
+    desktop.waitFor(By.xpath("//section[.//h2[text()='Background jobs']]//button[text()='Load more']")).click();
+    desktop.waitUntil("the next page", d -> d.findElements(rows).size() > 20);
+    assertThat(desktop.driver().findElement(By.cssSelector(".admin-jobs section:nth-child(2) .pager button")).isDisplayed()).isFalse();
+    new Select(desktop.driver().findElement(By.cssSelector(".admin-jobs select[name=status]"))).selectByValue("queued");
+    desktop.waitForText(By.cssSelector(".admin-jobs section:nth-child(2) > p.muted"), "No queued jobs.");
+  }
+
+  @Test
+  @Order(5)
   void theOperationsPageShowsHealthAndWhatTheMetricsSay() {
     openPage(desktop, "operations");
     desktop.waitUntil("health ready", d -> "ready".equals(d.findElement(By.id("health-status")).getAttribute("data-status")));
@@ -333,7 +377,7 @@ class AdminOperationsTest {
       """;
 
   @Test
-  @Order(4)
+  @Order(6)
   void theOperationsFiguresComeFromThePrometheusText() {
     // whatever this node serves, the page's reading of a Prometheus answer is checked against a known one
     desktop.js("location.hash = '#/'");
@@ -374,7 +418,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void theModulesPageFitsAPhone() {
     String name = "ops-phone-" + System.nanoTime() % 1_000_000;
     String hash = register(name);
@@ -396,7 +440,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void aMemberSeesNoAdminPagesAndTheApiRefusesThem() {
     String username = "ops-member" + System.nanoTime() % 1_000_000;
     Accounts.register(http, username, "member-password");
@@ -416,7 +460,7 @@ class AdminOperationsTest {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void aModuleViewerSeesTheListButNoControls() {
     String suffix = Long.toString(System.nanoTime() % 1_000_000);
     String username = "ops-viewer" + suffix;
