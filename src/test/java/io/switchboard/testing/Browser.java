@@ -217,6 +217,15 @@ public final class Browser implements AutoCloseable {
     return new Dimension(size.get(0).intValue(), size.get(1).intValue());
   }
 
+  /** Closes each browser that was started (a class that failed in its set-up may have null ones). */
+  public static void closeAll(Browser... browsers) {
+    for (Browser b : browsers) {
+      if (b != null) {
+        b.close();
+      }
+    }
+  }
+
   @Override
   public void close() {
     try {

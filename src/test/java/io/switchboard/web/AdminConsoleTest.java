@@ -61,11 +61,7 @@ class AdminConsoleTest {
 
   @AfterAll
   static void close() {
-    for (Browser b : new Browser[] {desktop, phone}) {
-      if (b != null) {
-        b.close();
-      }
-    }
+    Browser.closeAll(desktop, phone);
   }
 
   @AfterEach

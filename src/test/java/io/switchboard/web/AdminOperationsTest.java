@@ -61,11 +61,7 @@ class AdminOperationsTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (Browser b : new Browser[] {desktop, phone}) {
-      if (b != null) {
-        b.close();
-      }
-    }
+    Browser.closeAll(desktop, phone);
     if (vertx != null) {
       vertx.close().await(20, TimeUnit.SECONDS);
     }

@@ -67,11 +67,7 @@ class WebClientTest {
 
   @AfterAll
   static void close() {
-    for (Browser b : new Browser[] {desktop, phone}) {
-      if (b != null) {
-        b.close();
-      }
-    }
+    Browser.closeAll(desktop, phone);
   }
 
   @AfterEach
