@@ -47,6 +47,11 @@ export class Auth extends EventTarget {
     this.schedule();
     if (!stored && was) this.dispatchEvent(new CustomEvent('signedout', {detail: {reason: 'signed out in another tab'}}));
     else if (stored && !was) this.dispatchEvent(new CustomEvent('signedin'));
+    else if (stored && was && stored.user && was.user && stored.user.id !== was.user.id) {
+      // another tab signed in as someone else: start again as that user
+      this.dispatchEvent(new CustomEvent('signedout', {detail: {reason: 'signed in as another user in another tab'}}));
+      this.dispatchEvent(new CustomEvent('signedin'));
+    }
   }
 
   store(tokens) {

@@ -26,6 +26,7 @@ export class ChatView {
     this.typing = new Map(); // userId -> timer
     this.minSeq = Infinity;
     this.maxSeq = 0;
+    this.resumeSeq = 0; // the reconnect's since: advanced only by the newest history page and by socket frames
     this.hasMore = false;
     this.loadingOlder = false;
     this.recallWindowSeconds = 0;
@@ -40,25 +41,29 @@ export class ChatView {
     try {
       this.details = await this.api.get(`/api/conversations/${enc(this.ref)}`);
     } catch (e) {
+      if (this.closed) return;
       fill(this.el, h('p', {class: 'chat-empty', role: 'alert', text: e.status === 404 ? 'No such conversation.' : e.status === 403
         ? 'This conversation is private.' : `Cannot open the conversation: ${e.message}`}));
       this.el.removeAttribute('aria-busy');
       return;
     }
+    if (this.closed) return;
     this.id = this.details.id;
     for (const p of this.details.participants || []) this.people.set(p.id, p);
     for (const u of this.details.online || []) this.online.add(u);
     this.build();
     const page = await this.api.get(`/api/conversations/${enc(this.id)}/messages${query({limit: PAGE})}`);
+    if (this.closed) return;
     this.hasMore = page.hasMore;
     for (const m of page.items) this.put(m);
+    this.resumeSeq = this.maxSeq;
     this.updateTop();
     this.scrollToBottom();
     this.el.removeAttribute('aria-busy');
     this.socket = new LiveSocket({
       auth: this.app.auth,
       api: this.api,
-      url: () => `/ws/chat/${enc(this.id)}${query({since: this.maxSeq})}`,
+      url: () => `/ws/chat/${enc(this.id)}${query({since: this.resumeSeq})}`,
       onFrame: (f) => this.onFrame(f),
     });
     this.socket.addEventListener('state', (e) => this.showState(e.detail));
@@ -66,6 +71,8 @@ export class ChatView {
   }
 
   close() {
+    this.closed = true;
+    this.closeMenu();
     if (this.socket) this.socket.stop();
     for (const t of this.typing.values()) clearTimeout(t);
     this.el.remove();
@@ -248,6 +255,7 @@ export class ChatView {
   }
 
   onMessage(m) {
+    this.resumeSeq = Math.max(this.resumeSeq, m.seq);
     const near = this.nearBottom();
     const pending = m.clientMsgId && this.pending.get(m.clientMsgId);
     if (pending) {
@@ -373,8 +381,8 @@ export class ChatView {
   menuButton(m, own) {
     const moderator = this.me.superuser || (this.me.permissions || []).includes('rooms.moderate') || this.details.ownerId === this.me.id;
     const actions = [];
-    const young = Date.now() - Date.parse(m.createdAt) < this.recallWindowSeconds * 1000;
-    if (own && young && m.kind === 'user') actions.push(['Recall', 'recall']);
+    // offered to the sender; whether the window is still open is decided when the menu opens
+    if (own && m.kind === 'user') actions.push(['Recall', 'recall']);
     if (own || moderator) actions.push(['Delete', 'delete']);
     if (!actions.length) return null;
     const button = h('button', {type: 'button', class: 'icon-button menu-button', 'aria-label': 'Message actions', 'aria-haspopup': 'menu', text: '⋯'});
@@ -393,12 +401,23 @@ export class ChatView {
       onclick: () => {
         this.closeMenu();
         this.act(kind, m.seq);
+        // the message (and the button that had focus) is redrawn: focus goes back to the list
+        this.history.focus();
       }}));
     if (!items.length) return;
     // opens downwards from the button, or upwards in the lower half of the list, so the list never clips it
     const list = this.history.getBoundingClientRect();
     const up = button.getBoundingClientRect().top > list.top + list.height / 2;
     const menu = h('div', {class: `menu${up ? ' up' : ''}`, role: 'menu'}, items);
+    menu.addEventListener('keydown', (e) => {
+      const at = items.indexOf(document.activeElement);
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length].focus();
+      } else if (e.key === 'Tab') {
+        this.closeMenu();
+      }
+    });
     button.after(menu);
     button.setAttribute('aria-expanded', 'true');
     items[0].focus();
@@ -409,9 +428,11 @@ export class ChatView {
       this.closeMenu();
       if (e.type === 'keydown') button.focus();
     };
+    const closer = this.menuCloser;
     setTimeout(() => {
-      document.addEventListener('click', this.menuCloser);
-      document.addEventListener('keydown', this.menuCloser);
+      if (this.menuCloser !== closer) return; // closed meanwhile
+      document.addEventListener('click', closer);
+      document.addEventListener('keydown', closer);
     });
   }
 
@@ -422,6 +443,7 @@ export class ChatView {
     document.removeEventListener('click', this.menuCloser);
     document.removeEventListener('keydown', this.menuCloser);
     this.menu = null;
+    this.menuCloser = null;
   }
 
   act(kind, seq) {
@@ -590,11 +612,13 @@ export class ChatView {
   }
 
   sendPicture(file) {
+    // one id per picture, so that sending it again after a lost answer stores it once
+    const clientMsgId = randomId();
     previewAndSend(file, async (caption) => {
       const form = new FormData();
       form.append('file', file, file.name || 'pasted-picture');
       if (caption) form.append('caption', caption);
-      form.append('clientMsgId', randomId());
+      form.append('clientMsgId', clientMsgId);
       const m = await this.api.upload('POST', `/api/conversations/${enc(this.id)}/images`, form);
       this.put(m);
       this.scrollToBottom();

@@ -104,7 +104,12 @@ class App {
     if (this.admin) this.admin.close();
     this.admin = null;
     const match = /^#\/c\/(.+)$/.exec(location.hash);
-    const ref = match ? decodeURIComponent(match[1]) : null;
+    let ref = null;
+    try {
+      ref = match ? decodeURIComponent(match[1]) : null;
+    } catch {
+      ref = null; // a malformed link opens the lists
+    }
     if (this.chat && (this.chat.ref === ref || this.chat.id === ref)) return;
     if (this.chat) this.chat.close();
     this.chat = null;

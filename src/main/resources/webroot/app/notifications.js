@@ -35,6 +35,7 @@ export class Bell extends EventTarget {
   }
 
   stop() {
+    if (!this.panel.hidden) this.close();
     if (this.socket) this.socket.stop();
     clearTimeout(this.countTimer);
   }
@@ -86,7 +87,12 @@ export class Bell extends EventTarget {
     this.button.setAttribute('aria-expanded', 'true');
     fill(this.list, h('li', {class: 'muted', text: 'Loading…'}));
     this.closer = (e) => {
-      if ((e.type === 'keydown' && e.key === 'Escape') || (e.type === 'click' && !this.el.contains(e.target))) this.close();
+      if (e.type === 'keydown' && e.key === 'Escape') {
+        this.close();
+        this.button.focus();
+      } else if (e.type === 'click' && !this.el.contains(e.target)) {
+        this.close();
+      }
     };
     document.addEventListener('click', this.closer);
     document.addEventListener('keydown', this.closer);

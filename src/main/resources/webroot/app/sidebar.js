@@ -97,7 +97,7 @@ export class Sidebar {
     const error = h('p', {class: 'form-error', role: 'alert'});
     const name = h('input', {id: 'room-name', name: 'name', required: true, minlength: '2', maxlength: '64', pattern: '[a-zA-Z0-9][a-zA-Z0-9_\\-]*',
       autocomplete: 'off', 'aria-describedby': 'room-name-hint'});
-    const title = h('input', {id: 'room-title', name: 'title', maxlength: '200', autocomplete: 'off'});
+    const title = h('input', {id: 'room-title', name: 'title', maxlength: '128', autocomplete: 'off'});
     const isPublic = h('input', {id: 'room-public', type: 'checkbox', checked: true});
     const submit = h('button', {type: 'submit', class: 'primary', text: 'Create room'});
     const form = h('form', {class: 'stack'},

@@ -29,15 +29,18 @@ export class LiveSocket extends EventTarget {
     this.retryTimer = null;
     this.pingTimer = null;
     this.pongTimer = null;
+    this.generation = 0; // a connect started before a stop() or a later start() gives up
   }
 
   start() {
     this.stopped = false;
+    this.generation += 1;
     this.connect('connecting');
   }
 
   stop() {
     this.stopped = true;
+    this.generation += 1;
     clearTimeout(this.retryTimer);
     this.clearPing();
     if (this.ws) {
@@ -67,14 +70,21 @@ export class LiveSocket extends EventTarget {
 
   async connect(state) {
     if (this.stopped) return;
+    const generation = this.generation;
     this.setState(state);
     let token;
     try {
       token = await this.auth.accessToken();
     } catch {
-      return; // signed out: the app goes back to sign-in
+      // signed out: the app goes back to sign-in; a refresh that failed for the network is tried again
+      if (this.auth.signedIn && generation === this.generation) {
+        this.failures += 1;
+        this.retryTimer = setTimeout(() => this.connect('reconnecting'), this.backoff(0));
+        this.setState('reconnecting');
+      }
+      return;
     }
-    if (this.stopped) return;
+    if (this.stopped || generation !== this.generation) return;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     let opened = false;
     const ws = new WebSocket(`${scheme}//${location.host}${this.url()}`, ['bearer', token]);
@@ -143,7 +153,13 @@ export class LiveSocket extends EventTarget {
       this.ws.send('{"type":"ping"}');
       clearTimeout(this.pongTimer);
       this.pongTimer = setTimeout(() => {
-        if (this.ws) this.ws.close(4000, 'no pong');
+        // a dead network would hold a closing handshake for a long time: drop the socket and go on at once
+        const ws = this.ws;
+        if (!ws) return;
+        ws.onclose = null;
+        ws.onmessage = null;
+        ws.close(4000, 'no pong');
+        this.closed({code: 4000, reason: 'no pong'}, true);
       }, PONG_WITHIN);
     }, PING_EVERY);
   }

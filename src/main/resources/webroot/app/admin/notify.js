@@ -10,6 +10,7 @@ export default function render(ctx) {
   const state = status();
   const preview = h('p', {class: 'recipient-count', role: 'status', text: 'Choose who gets it.'});
   const chosenUsers = new Map(); // id -> username
+  let timer;
 
   const mode = (value, label, checked) => {
     const input = h('input', {type: 'radio', name: 'recipients', value, id: `to-${value}`, checked});
@@ -40,7 +41,6 @@ export default function render(ctx) {
   if (ctx.holds('users.manage')) {
     const q = h('input', {type: 'search', autocomplete: 'off', placeholder: 'username'});
     const results = h('ul', {class: 'search-results'});
-    let timer;
     q.addEventListener('input', () => {
       clearTimeout(timer);
       timer = setTimeout(async () => {
@@ -140,5 +140,8 @@ export default function render(ctx) {
     }
   });
   recount();
-  return {el: h('div', {class: 'admin-page notify-page'}, form), close: () => clearTimeout(countTimer)};
+  return {el: h('div', {class: 'admin-page notify-page'}, form), close: () => {
+    clearTimeout(countTimer);
+    clearTimeout(timer);
+  }};
 }

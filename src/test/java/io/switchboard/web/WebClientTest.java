@@ -334,6 +334,24 @@ class WebClientTest {
     }
   }
 
+  /** History is drawn before the socket's welcome says the recall window: the menu still offers Recall. */
+  @Test
+  @Order(11)
+  void recallIsOfferedAfterAReloadWithinTheWindow() {
+    String name = room("web-reload-recall" + System.nanoTime() % 1_000_000);
+    alice.open(name);
+    alice.send("recall me after a reload");
+    alice.waitForMessage("own", "recall me after a reload");
+    desktop.driver().navigate().refresh();
+    desktop.waitFor(By.cssSelector(".topbar .profile-button"));
+    alice.waitLive();
+    WebElement own = alice.waitForMessage("own", "recall me after a reload").findElement(By.xpath("ancestor::li"));
+    new org.openqa.selenium.interactions.Actions(desktop.driver()).moveToElement(own).perform();
+    own.findElement(By.cssSelector(".menu-button")).click();
+    desktop.waitFor(By.cssSelector(".menu-recall")).click();
+    desktop.waitForText(By.cssSelector(".message.own.gone .tombstone"), "You recalled a message");
+  }
+
   @Test
   @Order(20)
   void anEndedSessionReturnsToSignIn() {
