@@ -2,6 +2,8 @@ package io.switchboard;
 
 import io.switchboard.config.ConfigException;
 import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.Settings;
+import io.switchboard.ops.LogSetup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,6 +22,7 @@ public final class Main {
     if (System.getProperty("logback.configurationFile") == null && Files.exists(Path.of("conf/logback.xml"))) {
       System.setProperty("logback.configurationFile", "conf/logback.xml");
     }
+    boolean ownLogbackFile = System.getProperty("logback.configurationFile") != null;
     ConfigLoader loader = new ConfigLoader(System.getenv(), Map.of());
     io.switchboard.config.AppConfig config;
     try {
@@ -29,8 +32,13 @@ public final class Main {
       System.exit(2);
       return;
     }
+    LogSetup.configure(config, ownLogbackFile);
     Logger log = LoggerFactory.getLogger(Main.class);
     loader.warnings().forEach(w -> log.warn(w));
+    if (ownLogbackFile && (config.isSet(Settings.LOG_FILE) || !"text".equals(config.get(Settings.LOG_FORMAT)))) {
+      log.warn("SWITCHBOARD_LOG_FORMAT and SWITCHBOARD_LOG_FILE are ignored: logging is configured by {}",
+          System.getProperty("logback.configurationFile"));
+    }
 
     CountDownLatch started = new CountDownLatch(1);
     Node[] node = new Node[1];

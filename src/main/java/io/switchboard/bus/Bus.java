@@ -1,10 +1,13 @@
 package io.switchboard.bus;
 
 import io.switchboard.error.ApiException;
+import io.switchboard.ops.RequestIds;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -36,17 +39,18 @@ public final class Bus {
   }
 
   public static <Req, Res> Future<Res> request(Vertx vertx, Address<Req, Res> address, Req body) {
-    return vertx.eventBus().<Res>request(address.name(), body, LOCAL)
+    return vertx.eventBus().<Res>request(address.name(), body, options())
         .map(m -> m.body())
         .recover(Bus::toApiException);
   }
 
   public static <Req, Res> MessageConsumer<Req> consume(Vertx vertx, Address<Req, Res> address,
       Function<Req, Future<Res>> handler) {
-    return vertx.eventBus().<Req>consumer(address.name(), message -> {
+    return vertx.eventBus().<Req>consumer(address.name(), message -> withRequestId(vertx, message, m -> {
+      log.atDebug().addKeyValue("address", address.name()).log("bus request");
       Future<Res> result;
       try {
-        result = handler.apply(message.body());
+        result = handler.apply(m.body());
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
@@ -63,16 +67,35 @@ public final class Bus {
           message.fail(500, "internal\ninternal error");
         }
       });
-    });
+    }));
   }
 
   /** Publishes to every consumer of a topic address on this node. */
   public static <E> void publish(Vertx vertx, Address<E, Void> topic, E event) {
-    vertx.eventBus().publish(topic.name(), event, LOCAL);
+    vertx.eventBus().publish(topic.name(), event, options());
   }
 
   public static <E> MessageConsumer<E> subscribe(Vertx vertx, Address<E, Void> topic, Consumer<E> handler) {
-    return vertx.eventBus().<E>consumer(topic.name(), m -> handler.accept(m.body()));
+    return vertx.eventBus().<E>consumer(topic.name(), message -> withRequestId(vertx, message, m -> handler.accept(m.body())));
+  }
+
+  /**
+   * The request id of the caller travels in a header: Vert.x carries no MDC or context data across
+   * the bus, so the consumer's work would otherwise log without it.
+   */
+  private static DeliveryOptions options() {
+    String id = RequestIds.current();
+    return id == null ? LOCAL : new DeliveryOptions(LOCAL).addHeader(RequestIds.KEY, id);
+  }
+
+  /** Runs a consumer on a context of the caller's request id (see {@link RequestIds}), when it sent one. */
+  private static <T> void withRequestId(Vertx vertx, Message<T> message, Handler<Message<T>> handler) {
+    String id = message.headers().get(RequestIds.KEY);
+    if (id == null) {
+      handler.handle(message);
+    } else {
+      RequestIds.contextFor(vertx, id).dispatch(message, handler);
+    }
   }
 
   private static String encode(ApiException e) {

@@ -87,6 +87,33 @@ final class Parsers {
     };
   }
 
+  /** {@code logger=level} pairs separated by commas; levels trace, debug, info, warn, error, off. */
+  static Function<String, java.util.Map<String, String>> logLevels() {
+    return raw -> {
+      java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+      if (raw == null || raw.isBlank()) {
+        return java.util.Map.of();
+      }
+      for (String part : raw.split(",")) {
+        String p = part.trim();
+        if (p.isEmpty()) {
+          continue;
+        }
+        int eq = p.indexOf('=');
+        String logger = eq < 0 ? "" : p.substring(0, eq).trim();
+        String level = eq < 0 ? "" : p.substring(eq + 1).trim().toLowerCase(Locale.ROOT);
+        if (!logger.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*")) {
+          throw new IllegalArgumentException("must be logger=level pairs separated by commas: " + p);
+        }
+        if (!List.of("trace", "debug", "info", "warn", "error", "off").contains(level)) {
+          throw new IllegalArgumentException("level of " + logger + " must be one of trace, debug, info, warn, error, off");
+        }
+        out.put(logger, level);
+      }
+      return java.util.Collections.unmodifiableMap(out);
+    };
+  }
+
   static Function<String, String> text() {
     return raw -> raw == null || raw.isBlank() ? null : raw.trim();
   }

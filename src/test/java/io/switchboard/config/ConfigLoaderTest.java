@@ -55,6 +55,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void logSettingsAreValidated() {
+    AppConfig config = new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_LOG_FORMAT", "JSON",
+        "SWITCHBOARD_LOG_LEVELS", "io.switchboard.gateway=debug, io.netty=WARN,root=info")).load();
+    assertThat(config.get(Settings.LOG_FORMAT)).isEqualTo("json");
+    assertThat(config.get(Settings.LOG_LEVELS)).containsExactly(Map.entry("io.switchboard.gateway", "debug"),
+        Map.entry("io.netty", "warn"), Map.entry("root", "info"));
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_LOG_LEVELS", "io.netty=loud")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_LOG_LEVELS").hasMessageContaining("io.netty");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_LOG_LEVELS", "debug")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("logger=level");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_LOG_FORMAT", "xml")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("text, json");
+  }
+
+  @Test
+  void aTlsRedisUrlIsKeptWhole() {
+    String url = "rediss://:secret@redis.example:6380/0";
+    AppConfig config = new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_URL", url)).load();
+    assertThat(config.get(Settings.REDIS_URL)).isEqualTo(url);
+    io.vertx.redis.client.RedisOptions options = new io.vertx.redis.client.RedisOptions().setConnectionString(config.get(Settings.REDIS_URL));
+    assertThat(options.getEndpoint()).isEqualTo(url);
+    assertThat(new io.vertx.redis.client.impl.RedisURI(options.getEndpoint()).ssl()).isTrue();
+  }
+
+  @Test
   void prodAcceptsALongSecret() {
     AppConfig config = new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_PROFILE", "prod",
         "SWITCHBOARD_JWT_SECRET", "0123456789abcdef0123456789abcdef", "SWITCHBOARD_METRICS_TOKEN", "a-metrics-token")).load();

@@ -15,6 +15,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The rules every socket kind shares: a bounded outbox (past it, 1013), the frame budget (a refused
@@ -25,6 +27,7 @@ import java.util.ArrayDeque;
  */
 abstract class Session implements Sessions.Member {
 
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
   private static final int BAD_FRAME_LIMIT = 20;
   private static final long BAD_FRAME_WINDOW_MS = 10_000;
 
@@ -80,6 +83,7 @@ abstract class Session implements Sessions.Member {
     // the node is stopping: what is queued is written first, then the close frame
     ws.shutdownHandler(v -> close(CloseCodes.SERVICE_RESTART, "service restart"));
     sessions.add(this);
+    log.atDebug().addKeyValue("kind", kind).log("socket opened");
     opened();
   }
 
@@ -241,6 +245,9 @@ abstract class Session implements Sessions.Member {
       return;
     }
     closed();
+    // a restart closes every socket at once: one line each would flood the log
+    (code == CloseCodes.SERVICE_RESTART ? log.atDebug() : log.atInfo())
+        .addKeyValue("kind", kind).addKeyValue("code", code).addKeyValue("reason", reason).log("socket closed by the server");
     ws.close(code, reason);
   }
 
@@ -250,6 +257,7 @@ abstract class Session implements Sessions.Member {
     }
     closed = true;
     sessions.remove(this);
+    log.atDebug().addKeyValue("kind", kind).log("socket closed");
     onClosed();
   }
 }

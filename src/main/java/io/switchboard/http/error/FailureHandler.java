@@ -73,7 +73,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
           yield new ApiException(status, "bad_request", "request refused");
         }
         log.atError().addKeyValue("requestId", ctx.<String>get(RequestLog.REQUEST_ID))
-            .addKeyValue("path", ctx.request().path()).setCause(failure).log("request failed");
+            .addKeyValue("method", ctx.request().method()).setCause(failure).log("request failed");
         yield new ApiException(500, "internal", "internal error");
       }
     };
