@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 
-/** Liveness and readiness (SPEC §9), on the HTTP port and on the management port ({@link ManagementVerticle}). */
+/** Liveness and readiness (SPEC §9), on the HTTP port and on the management port ({@link ManagementVerticle}); the node's metrics for the console. */
 public final class OpsApi implements ApiModule {
 
   private static final long CHECK_TIMEOUT_MS = 2_000;
@@ -27,6 +27,22 @@ public final class OpsApi implements ApiModule {
   public void mount(RouterBuilder routes) {
     routes.getRoute("healthLive").addHandler(this::live);
     routes.getRoute("healthReady").addHandler(this::ready);
+    routes.getRoute("nodeMetrics").addHandler(this::metrics);
+  }
+
+  /**
+   * The registry's text for an {@code audit.view} holder's console, signed in like any API call: it
+   * works where {@code /metrics} itself is on the management port or behind the scraper's token. Rendered
+   * on a worker thread, as {@code /metrics} is.
+   */
+  private void metrics(RoutingContext ctx) {
+    vertx.executeBlocking(() -> node.metrics().scrape(), false).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+      } else {
+        ctx.response().putHeader("Content-Type", MetricsEndpoint.CONTENT_TYPE).putHeader("Cache-Control", "no-store").end(ar.result());
+      }
+    });
   }
 
   void live(RoutingContext ctx) {

@@ -1,6 +1,7 @@
-// Operations (SPEC §9): this node's readiness and a few figures read from its Prometheus metrics,
-// refreshed every few seconds while the page is open. /metrics may be served elsewhere (a
-// management port) or need a token: the page then says so and still shows the health.
+// Operations (SPEC §9): this node's readiness and a few figures read from its Prometheus metrics
+// (GET /api/admin/metrics, which an audit.view holder may read wherever /metrics itself is served),
+// refreshed every few seconds while the page is open. If they cannot be read, the page says so and
+// still shows the health.
 
 import {h, fill} from '../dom.js';
 import {status} from './ui.js';
@@ -77,7 +78,7 @@ function lagSeconds(samples, before) {
   return null;
 }
 
-export default function render() {
+export default function render(ctx) {
   const healthState = h('span', {class: 'pill', id: 'health-status', text: '…'});
   const healthNode = h('span', {class: 'muted', id: 'health-node'});
   const checks = h('ul', {class: 'health-checks'});
@@ -139,21 +140,24 @@ export default function render() {
   async function metrics() {
     let response;
     try {
-      response = await fetch('/metrics', {headers: {Accept: 'text/plain'}, cache: 'no-store', credentials: 'omit'});
+      // the node's meters through the API (audit.view), wherever /metrics itself is served
+      const token = await ctx.app.auth.accessToken();
+      response = await fetch('/api/admin/metrics', {headers: {Accept: 'text/plain', Authorization: `Bearer ${token}`},
+        cache: 'no-store', credentials: 'omit'});
     } catch {
       unavailable('The server cannot be reached.');
       return;
     }
     const type = response.headers.get('Content-Type') || '';
     if (!response.ok || /json|html/i.test(type)) {
-      const why = response.status === 401 || response.status === 403 ? 'they need the metrics token'
-        : response.status === 404 ? 'they may be on the management port' : `the server answered ${response.status}`;
-      unavailable(`Metrics are not served on this port (${why}).`, response.status);
+      const why = response.status === 401 || response.status === 403 ? 'your session or permission ended'
+        : `the server answered ${response.status}`;
+      unavailable(`The metrics cannot be read (${why}).`, response.status);
       return;
     }
     const samples = parseMetrics(await response.text());
     if (!samples.some((s) => s.name.startsWith('switchboard_'))) {
-      unavailable('Metrics are not served on this port (no Switchboard metrics in the answer).', response.status);
+      unavailable('The metrics cannot be read (no Switchboard metrics in the answer).', response.status);
       return;
     }
     metricsNote.hidden = true;

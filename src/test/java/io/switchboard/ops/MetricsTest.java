@@ -186,6 +186,14 @@ class MetricsTest {
       assertThat(management.get("/api/me").status()).isEqualTo(404);
       // the HTTP port keeps its health checks (load balancers use them)
       assertThat(managed.http().get("/health/ready").status()).isEqualTo(200);
+      // and the console still reads the node's meters through the API, for audit.view only
+      Http.Response console = managed.http().get("/api/admin/metrics", io.switchboard.testing.Accounts.adminToken(managed.http()));
+      assertThat(console.status()).as(console.toString()).isEqualTo(200);
+      assertThat(console.header("Content-Type")).startsWith("text/plain");
+      assertThat(console.body()).contains("switchboard_sockets_open{kind=\"chat\"}");
+      String member = io.switchboard.testing.Accounts.signUp(managed.http(), "metrics-member").token();
+      assertThat(managed.http().get("/api/admin/metrics", member).status()).isEqualTo(403);
+      assertThat(managed.http().get("/api/admin/metrics").status()).isEqualTo(401);
     }
   }
 

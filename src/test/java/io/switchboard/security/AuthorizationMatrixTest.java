@@ -198,6 +198,7 @@ class AuthorizationMatrixTest {
         (c, r) -> req(json("description", "administrators: every permission"), "id", c.adminGroupId)));
 
     // audit.view, jobs.manage
+    rows.add(row("nodeMetrics", admin(200), NOTHING));
     rows.add(row("listAudit", admin(200), NOTHING));
     rows.add(row("listSchedules", admin(200), NOTHING));
     rows.add(row("changeSchedule", admin(200), (c, r) -> req(json("enabled", true), "name", "jobs.purge")));

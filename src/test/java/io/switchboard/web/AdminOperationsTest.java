@@ -327,17 +327,9 @@ class AdminOperationsTest {
     openPage(desktop, "operations");
     desktop.waitUntil("health ready", d -> "ready".equals(d.findElement(By.id("health-status")).getAttribute("data-status")));
     assertThat(desktop.driver().findElement(By.cssSelector(".health-checks [data-check=postgres]")).getText()).contains("up");
-    int metrics = http.get("/metrics").status();
-    if (metrics == 200) {
-      System.out.println("AdminOperationsTest: /metrics answers 200 on this node; the figures are asserted");
-      desktop.waitUntil("open sockets as a number", d -> d.findElement(By.cssSelector("[data-figure=sockets] .value")).getText().matches("\\d+"));
-      // the admin's notification socket is open at least
-      assertThat(Integer.parseInt(desktop.driver().findElement(By.cssSelector("[data-figure=sockets] .value")).getText())).isPositive();
-    } else {
-      System.out.println("AdminOperationsTest: /metrics answers " + metrics + " on this node; the 'not served' note is asserted");
-      desktop.waitForText(By.id("metrics-note"), "Metrics are not served on this port");
-      assertThat(desktop.driver().findElement(By.id("ops-figures")).isDisplayed()).isFalse();
-    }
+    desktop.waitUntil("open sockets as a number", d -> d.findElement(By.cssSelector("[data-figure=sockets] .value")).getText().matches("\\d+"));
+    // the admin's notification socket is open at least
+    assertThat(Integer.parseInt(desktop.driver().findElement(By.cssSelector("[data-figure=sockets] .value")).getText())).isPositive();
     desktop.waitForText(By.id("ops-updated"), "Updated");
     desktop.screenshot("admin-operations");
 
@@ -345,7 +337,7 @@ class AdminOperationsTest {
     desktop.js("""
         window.__opsCalls = 0;
         const f = window.fetch;
-        window.fetch = (url, o) => { if (String(url).startsWith('/health') || String(url).startsWith('/metrics')) window.__opsCalls++; return f(url, o); };
+        window.fetch = (url, o) => { if (String(url).startsWith('/health') || String(url).startsWith('/api/admin/metrics')) window.__opsCalls++; return f(url, o); };
         location.hash = '#/';
         """);
     desktop.waitFor(By.cssSelector(".pane-empty"));
@@ -353,12 +345,12 @@ class AdminOperationsTest {
     assertThat(((Number) desktop.js("return window.__opsCalls")).intValue()).as("refreshes after leaving the page").isZero();
   }
 
-  /** A Prometheus answer for the page's fetch of /metrics: the counters grow by 50 at each scrape. */
+  /** A Prometheus answer for the page's fetch of the metrics: the counters grow by 50 at each scrape. */
   static final String FAKE_METRICS = """
       window.__scrapes = 0;
       const real = window.fetch;
       window.fetch = (url, options) => {
-        if (String(url) !== '/metrics') return real(url, options);
+        if (String(url) !== '/api/admin/metrics') return real(url, options);
         const n = window.__scrapes++;
         const text = [
           '# HELP switchboard_sockets_open Open sockets', '# TYPE switchboard_sockets_open gauge',
