@@ -44,7 +44,9 @@ public final class Benchmark {
   private Path logDir;
 
   private final double fanoutSeconds = quick ? 4 : 20;
-  private final double warmupSeconds = quick ? 3 : 10;
+  /** The warm-up of fanout/saturate and of the ceiling, at the base rate, before anything is measured (JIT, pools, caches). */
+  private final double warmupSeconds = quick ? 3 : 30;
+  private final double crossWarmupSeconds = quick ? 3 : 10;
   private final double stepSeconds = quick ? 3 : 10;
   private final int firstStep = quick ? 2 : 0;
   private final int maxSteps = quick ? 4 : 14;
@@ -175,7 +177,7 @@ public final class Benchmark {
       List<String> rooms = Switchboard.rooms(http, "bench-room-", ROOMS, tokens);
       Opened opened = gen.open(fanoutMembers(rooms, tokens, server.port, server.port, true), 50);
       requireAll(opened, "switchboard fanout sockets");
-      step(gen, "warm-up (not reported)", BASE_RATE, warmupSeconds);
+      warmUp(gen, "warm-up (not reported)", "fanout/saturate");
       if (scenarios.contains("fanout")) {
         out[0] = step(gen, "fanout", BASE_RATE, fanoutSeconds);
         table.add(out[0], "fanout (fixed load)", "");
@@ -205,6 +207,16 @@ public final class Benchmark {
       details.add(label + ": " + r.detail());
     }
     return r;
+  }
+
+  /** {@link #warmupSeconds} at the base rate, not reported; prints (and notes under the table) how long it ran. */
+  private void warmUp(LoadGenerator gen, String label, String what) {
+    long t0 = System.nanoTime();
+    step(gen, label, BASE_RATE, warmupSeconds);
+    String line = String.format("%s: warm-up of %.0f s sending at %.0f msg/s per sender (%.1f s with the drain) before anything was measured",
+        what, warmupSeconds, BASE_RATE, (System.nanoTime() - t0) / 1e9);
+    System.out.println("  " + line);
+    details.add(line);
   }
 
   static boolean meetsSlo(Result r) {
@@ -296,7 +308,7 @@ public final class Benchmark {
       List<String> tokens = Switchboard.users(http, "cross-user-", MEMBERS);
       List<String> rooms = Switchboard.rooms(http, "cross-room-", ROOMS, tokens);
       requireAll(gen.open(fanoutMembers(rooms, tokens, a.port, b.port, false), 50), "cross-node sockets");
-      step(gen, "cross-node warm-up (not reported)", BASE_RATE, warmupSeconds);
+      step(gen, "cross-node warm-up (not reported)", BASE_RATE, crossWarmupSeconds);
       Result r = step(gen, "cross-node (readers on B)", BASE_RATE, fanoutSeconds);
       table.add(r, "cross-node: senders A, readers B", "");
       if (oneNode != null && r.latency().count() > 0) {
@@ -309,7 +321,7 @@ public final class Benchmark {
       gen.closeAll();
       // Phases of a run drift on a noisy machine; the paired step compares both paths in the same seconds.
       requireAll(gen.open(pairedMembers(rooms, tokens, a.port, b.port), 50), "paired cross-node sockets");
-      step(gen, "paired warm-up (not reported)", BASE_RATE, warmupSeconds);
+      step(gen, "paired warm-up (not reported)", BASE_RATE, crossWarmupSeconds);
       Result paired = step(gen, "paired (readers on A and B)", BASE_RATE, fanoutSeconds);
       Latencies.Summary local = paired.byPort().get(a.port);
       Latencies.Summary remote = paired.byPort().get(b.port);
@@ -337,7 +349,7 @@ public final class Benchmark {
         List.of(Integer.toString(port)), Map.of(), port, "/ready", logDir);
         LoadGenerator gen = new LoadGenerator(false)) {
       requireAll(gen.open(fanoutMembers(ceilingRooms(), null, port, port, true), 50), "ceiling sockets");
-      step(gen, "ceiling warm-up (not reported)", BASE_RATE, warmupSeconds);
+      warmUp(gen, "ceiling warm-up (not reported)", "ceiling");
       Result fixed = step(gen, "ceiling fanout", BASE_RATE, fanoutSeconds);
       table.add(fixed, "ceiling: fanout (fixed load)", "");
       Result best = saturate(gen, "ceiling saturate");
