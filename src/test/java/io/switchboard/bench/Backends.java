@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +70,24 @@ final class Backends {
       }
     }
     created.clear();
+  }
+
+  /** The pids of the Postgres backends connected to the database of {@code pgUrl} (the asking connection excluded). */
+  static List<Long> backendPids(String pgUrl) {
+    DatabaseUrl db = DatabaseUrl.parse(pgUrl);
+    List<Long> pids = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        PreparedStatement st = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+      st.setString(1, db.options().getDatabase());
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          pids.add(rs.getLong(1));
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("listing Postgres backends: " + e, e);
+    }
+    return pids;
   }
 
   private static void execute(String sql) {

@@ -146,6 +146,11 @@ final class Machine {
     return sum;
   }
 
+  /** Milliseconds per clock tick of {@link #cpuTicks}. */
+  static double tickMs() {
+    return 1000.0 / clockTicksPerSecond();
+  }
+
   private static long clockTicks;
 
   /** USER_HZ (getconf CLK_TCK), 100 if it cannot be read. */

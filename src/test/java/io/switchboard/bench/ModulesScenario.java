@@ -133,7 +133,7 @@ final class ModulesScenario {
   }
 
   static double tickMs() {
-    return 1000.0 / Machine.clockTicksPerSecond();
+    return Machine.tickMs();
   }
 
   // ---------------------------------------------------------------- the scenario

@@ -71,6 +71,7 @@ final class NotifyScenario implements AutoCloseable {
   private final Vertx probeVertx;
   private final Context probeContext;
   private final WebSocketClient probeClient;
+  private final String pgUrl;
   private final DatabaseUrl db;
   private final List<Sock> sockets = new ArrayList<>();
   private final List<Probe> probes = new ArrayList<>();
@@ -93,6 +94,7 @@ final class NotifyScenario implements AutoCloseable {
   private long probeOrigin;
 
   NotifyScenario(String pgUrl) {
+    this.pgUrl = pgUrl;
     this.db = DatabaseUrl.parse(pgUrl);
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
     this.context = vertx.getOrCreateContext();
@@ -335,7 +337,7 @@ final class NotifyScenario implements AutoCloseable {
     // late or repeated frames; the loop delay is watched until the end of this second too
     ServerProcess.sleep(1000);
     double[] loop = takeProbeMax(start);
-    double tickMs = 1000.0 / Machine.clockTicksPerSecond();
+    double tickMs = Machine.tickMs();
     List<String> busiest = new ArrayList<>();
     threads1.entrySet().stream()
         .map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
@@ -351,19 +353,7 @@ final class NotifyScenario implements AutoCloseable {
 
   /** The pids of the Postgres backends connected to the server's database (this JVM's own connection excluded). */
   private List<Long> pgBackends() {
-    List<Long> pids = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-        PreparedStatement st = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
-      st.setString(1, db.options().getDatabase());
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          pids.add(rs.getLong(1));
-        }
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException("listing Postgres backends: " + e, e);
-    }
-    return pids;
+    return Backends.backendPids(pgUrl);
   }
 
   int openSockets() {
