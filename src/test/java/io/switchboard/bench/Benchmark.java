@@ -168,7 +168,8 @@ public final class Benchmark {
   /** fanout, then saturate, on one node; answers {fanout result, best passing saturate step}. */
   private Result[] singleNode() {
     Result[] out = new Result[2];
-    Map<String, String> env = Switchboard.env("bench-single", backends.freshDatabase(), backends.redisUrl, Backends.freshPrefix(),
+    String pgUrl = backends.freshDatabase();
+    Map<String, String> env = Switchboard.env("bench-single", pgUrl, backends.redisUrl, Backends.freshPrefix(),
         ServerProcess.freePort());
     try (ServerProcess server = switchboard("switchboard-single", env, true);
         LoadGenerator gen = new LoadGenerator(true)) {
@@ -178,12 +179,17 @@ public final class Benchmark {
       Opened opened = gen.open(fanoutMembers(rooms, tokens, server.port, server.port, true), 50);
       requireAll(opened, "switchboard fanout sockets");
       warmUp(gen, "warm-up (not reported)", "fanout/saturate");
+      Measured cpu = new Measured(server.pid(), pgUrl);
+      details.add("CPU columns: user+system CPU from /proc/<pid>/stat over each measured step (first send to the end of its drain),"
+          + " of the server JVM and of the Postgres backends connected to its database (listed at the step's start); server µs/msg and"
+          + " pg µs/msg per message sent (a message is stored once), server µs/delivery per message received by a socket; the ceiling"
+          + " has no Postgres");
       if (scenarios.contains("fanout")) {
-        out[0] = step(gen, "fanout", BASE_RATE, fanoutSeconds);
+        out[0] = step(gen, "fanout", BASE_RATE, fanoutSeconds, cpu);
         table.add(out[0], "fanout (fixed load)", "");
       }
       if (scenarios.contains("saturate")) {
-        out[1] = saturate(gen, "saturate");
+        out[1] = saturate(gen, "saturate", cpu);
         sbFirstFailing = firstFailing;
       }
       gen.closeAll();
@@ -193,11 +199,31 @@ public final class Benchmark {
     return out;
   }
 
+  /** Whose CPU a step measures: a server JVM and, when {@code pgUrl} is not null, the Postgres backends of that database. */
+  record Measured(long serverPid, String pgUrl) {
+  }
+
   private Result step(LoadGenerator gen, String label, double ratePerSender, double seconds) {
+    return step(gen, label, ratePerSender, seconds, null);
+  }
+
+  /** One step; with {@code measured}, the CPU from its first send until its drain ended (backends listed at the start). */
+  private Result step(LoadGenerator gen, String label, double ratePerSender, double seconds, Measured measured) {
+    CpuWindow window = measured == null ? null : CpuWindow.start(measured.serverPid(), measured.pgUrl());
     Result r = gen.run(label, ratePerSender, seconds, drainSeconds);
+    if (window != null) {
+      r = r.withCpu(window.stop());
+    }
     System.out.printf("  %-28s offered %,9.0f/s delivered %,9.0f/s p50 %7.2f p95 %7.2f p99 %7.2f max %8.1f ms lost %d errors %d%n",
         label, r.offered(), r.delivered(), r.latency().p50(), r.latency().p95(), r.latency().p99(), r.latency().max(), r.lost(),
         r.errors());
+    if (window != null) {
+      System.out.printf("  %-28s CPU server %.0f ms: %.1f µs/msg sent, %.2f µs/delivery (%,d sent, %,d delivered)%s%n", "",
+          r.cpu().serverMs(), r.serverUsPerMessage(), r.serverUsPerDelivery(), r.sent(), r.deliveries(),
+          Double.isNaN(r.cpu().pgMs()) ? "; no Postgres"
+              : String.format("; Postgres backends %.0f ms: %.1f µs/msg sent, %.2f µs/delivery", r.cpu().pgMs(), r.pgUsPerMessage(),
+                  r.pgUsPerDelivery()));
+    }
     if (r.ack().count() > 0) {
       System.out.printf("  %-28s acks p50 %7.2f p95 %7.2f p99 %7.2f max %8.1f ms%n", "", r.ack().p50(), r.ack().p95(), r.ack().p99(),
           r.ack().max());
@@ -224,13 +250,13 @@ public final class Benchmark {
   }
 
   /** Raises the rate by {@link #STEP_FACTOR} per step until a step misses the SLO; answers the best passing step. */
-  private Result saturate(LoadGenerator gen, String name) {
+  private Result saturate(LoadGenerator gen, String name, Measured cpu) {
     Result best = null;
     Result failing = null;
     firstFailing = null;
     for (int k = firstStep; k < firstStep + maxSteps; k++) {
       double rate = BASE_RATE * Math.pow(STEP_FACTOR, k);
-      Result r = step(gen, name + " step " + (k + 1), rate, stepSeconds);
+      Result r = step(gen, name + " step " + (k + 1), rate, stepSeconds, cpu);
       if (!meetsSlo(r)) {
         failing = r;
         break;
@@ -350,9 +376,10 @@ public final class Benchmark {
         LoadGenerator gen = new LoadGenerator(false)) {
       requireAll(gen.open(fanoutMembers(ceilingRooms(), null, port, port, true), 50), "ceiling sockets");
       warmUp(gen, "ceiling warm-up (not reported)", "ceiling");
-      Result fixed = step(gen, "ceiling fanout", BASE_RATE, fanoutSeconds);
+      Measured cpu = new Measured(server.pid(), null);
+      Result fixed = step(gen, "ceiling fanout", BASE_RATE, fanoutSeconds, cpu);
       table.add(fixed, "ceiling: fanout (fixed load)", "");
-      Result best = saturate(gen, "ceiling saturate");
+      Result best = saturate(gen, "ceiling saturate", cpu);
       if (best != null && sbCapacity != null) {
         table.add("Switchboard capacity / ceiling capacity", "", "", "", "", "", "", "", "", "", "",
             String.format("%.1f %%", 100 * sbCapacity.delivered() / best.delivered()));

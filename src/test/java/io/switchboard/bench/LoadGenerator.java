@@ -269,7 +269,7 @@ final class LoadGenerator implements AutoCloseable {
           byPort.forEach((port, l) -> perPort.put(port, l.summary()));
           done.complete(new Result(label, expectedTotal / seconds, receipts / active, latencies.summary(),
               expectedTotal, expectedTotal - receipts, errorFrames + unexpectedCloses + duplicates + orderViolations + sendFailures,
-              errorDetail(), perPort, acks.summary()));
+              errorDetail(), perPort, acks.summary(), messages, CpuWindow.Cpu.NONE));
         }
       });
       return done.future();
@@ -400,12 +400,44 @@ final class LoadGenerator implements AutoCloseable {
   /**
    * A step's outcome. Rates are deliveries per second; latencies in milliseconds, of all measured
    * deliveries, per server port of the receiving socket, and of the senders' acks (send to ack: the
-   * commit as the sender sees it).
+   * commit as the sender sees it); {@code sent} messages were sent; {@code cpu} is the servers' CPU over the step when the caller
+   * measured it ({@link CpuWindow.Cpu#NONE} otherwise).
    */
   record Result(String label, double offered, double delivered, Latencies.Summary latency, long expected, long lost, long errors,
-      String detail, Map<Integer, Latencies.Summary> byPort, Latencies.Summary ack) {
+      String detail, Map<Integer, Latencies.Summary> byPort, Latencies.Summary ack, long sent, CpuWindow.Cpu cpu) {
     double deliveredFraction() {
       return expected == 0 ? 1 : (expected - lost) / (double) expected;
+    }
+
+    long deliveries() {
+      return expected - lost;
+    }
+
+    Result withCpu(CpuWindow.Cpu measured) {
+      return new Result(label, offered, delivered, latency, expected, lost, errors, detail, byPort, ack, sent, measured);
+    }
+
+    /** Server JVM CPU in microseconds per message sent; NaN when not measured or nothing was sent. */
+    double serverUsPerMessage() {
+      return perUnit(cpu.serverMs(), sent);
+    }
+
+    /** Server JVM CPU in microseconds per delivery (a message reaches every member of its room). */
+    double serverUsPerDelivery() {
+      return perUnit(cpu.serverMs(), deliveries());
+    }
+
+    /** Postgres backends' CPU in microseconds per message sent (the database work is once per message). */
+    double pgUsPerMessage() {
+      return perUnit(cpu.pgMs(), sent);
+    }
+
+    double pgUsPerDelivery() {
+      return perUnit(cpu.pgMs(), deliveries());
+    }
+
+    private static double perUnit(double ms, long n) {
+      return Double.isNaN(ms) || n <= 0 ? Double.NaN : ms * 1000 / n;
     }
   }
 }

@@ -7,7 +7,8 @@ import java.util.List;
 final class Table {
 
   static final List<String> HEADER = List.of("scenario", "offered/s", "delivered/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
-      "lost", "errors", "RSS/socket", "connect/s", "vs ceiling", "commit ms", "loop max ms", "server CPU ms", "PG CPU ms");
+      "lost", "errors", "RSS/socket", "connect/s", "vs ceiling", "commit ms", "loop max ms", "server CPU ms", "PG CPU ms",
+      "server µs/msg", "server µs/delivery", "pg µs/msg");
   /** The columns every table shows; the later ones only when a row fills them. */
   static final int BASE_COLUMNS = 12;
 
@@ -23,7 +24,16 @@ final class Table {
 
   void add(LoadGenerator.Result r, String label, String vsCeiling) {
     add(label, rate(r.offered()), rate(r.delivered()), ms(r.latency().p50()), ms(r.latency().p95()), ms(r.latency().p99()),
-        ms(r.latency().max()), Long.toString(r.lost()), Long.toString(r.errors()), "", "", vsCeiling);
+        ms(r.latency().max()), Long.toString(r.lost()), Long.toString(r.errors()), "", "", vsCeiling, "", "", "", "",
+        us(r.serverUsPerMessage()), us(r.serverUsPerDelivery()), us(r.pgUsPerMessage()));
+  }
+
+  /** Microseconds, blank when not measured. */
+  static String us(double micros) {
+    if (Double.isNaN(micros)) {
+      return "";
+    }
+    return micros < 10 ? String.format("%.2f", micros) : micros < 100 ? String.format("%.1f", micros) : String.format("%,.0f", micros);
   }
 
   static String rate(double perSecond) {
