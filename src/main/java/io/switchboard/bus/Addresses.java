@@ -201,7 +201,7 @@ public final class Addresses {
   /** A module socket closed: offline unless another socket holds the module now. */
   public static final Address<ModuleStore.Disconnect, ModuleStore.Changes> MODULE_DISCONNECT = new Address<>("sb.modules.disconnect");
   /** A node's batch of last heartbeats, one statement; answers the connections that still hold their module. */
-  public static final Address<ModuleStore.Heartbeats, java.util.Set<String>> MODULE_HEARTBEATS = new Address<>("sb.modules.heartbeats");
+  public static final Address<ModuleStore.Heartbeats, ModuleStore.Written> MODULE_HEARTBEATS = new Address<>("sb.modules.heartbeats");
   /** Sets offline the modules silent for longer than the timeout (seconds), whichever node held them. */
   public static final Address<Integer, ModuleStore.Changes> MODULE_EXPIRE = new Address<>("sb.modules.expire");
   /** Forgets a module; 404 when unknown. */

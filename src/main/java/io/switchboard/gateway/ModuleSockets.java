@@ -204,13 +204,19 @@ public final class ModuleSockets {
       }
     }
     if (!beats.isEmpty()) {
-      Bus.request(vertx, Addresses.MODULE_HEARTBEATS, new ModuleStore.Heartbeats(beats)).onSuccess(held -> {
-        // a socket whose module row names another connection, or none (expired while this node could not
-        // write, say), no longer holds it: closed, so that its client reconnects and takes it back
+      Bus.request(vertx, Addresses.MODULE_HEARTBEATS, new ModuleStore.Heartbeats(beats)).onSuccess(written -> {
+        // A socket whose module row names another connection was replaced (4409, as the replacing node's
+        // message would say, whichever comes first); one whose row names none (expired while this node
+        // could not write, say) no longer holds it (4408): either is closed, so a live client reconnects.
         for (ModuleStore.Beat b : beats) {
-          if (!held.contains(b.connection())) {
+          if (!written.held().contains(b.connection())) {
             Held gone = byConnection.get(b.connection());
-            if (gone != null) {
+            if (gone == null) {
+              continue;
+            }
+            if (written.replaced().contains(b.connection())) {
+              gone.closeSoon(CloseCodes.REPLACED, "replaced by another socket of this module");
+            } else {
               gone.closeSoon(CloseCodes.HEARTBEAT_TIMEOUT, "this socket no longer holds the module; reconnect");
             }
           }

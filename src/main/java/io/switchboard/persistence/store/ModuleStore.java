@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Modules (SPEC §7) and who holds their sockets. Every statement that turns a module online or
@@ -47,6 +48,10 @@ public final class ModuleStore {
   public record Beat(String hash, String connection, Instant at) {
   }
 
+  /** Of the connections whose beats were written: those still holding their row, and those another connection replaced. */
+  public record Written(Set<String> held, Set<String> replaced) {
+  }
+
   public record Heartbeats(List<Beat> beats) {
   }
 
@@ -73,11 +78,20 @@ public final class ModuleStore {
   static final String LIST = "SELECT " + COLUMNS + " FROM modules WHERE ($1::boolean IS NULL OR online = $1) "
       + "AND ($2::text IS NULL OR lower(name) LIKE $2 OR lower(description) LIKE $2) AND ($3::text IS NULL OR name > $3) "
       + "ORDER BY name LIMIT $4";
+  /**
+   * Writes the heartbeats of the connections that still hold their module's row; answers those
+   * ({@code held}) and, apart, the connections whose row another connection holds now ({@code replaced}:
+   * a second socket took the module over, so the first is closed as replaced, not as silent).
+   */
   static final String HEARTBEATS = """
-      UPDATE modules m SET last_heartbeat = v.at
-        FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(hash, connection, at)
-       WHERE m.hash = v.hash AND m.connection = v.connection AND m.last_heartbeat <= v.at
-      RETURNING m.connection""";
+      WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(hash, connection, at)),
+      written AS (UPDATE modules m SET last_heartbeat = v.at FROM v
+                   WHERE m.hash = v.hash AND m.connection = v.connection AND m.last_heartbeat <= v.at
+                  RETURNING m.connection)
+      SELECT connection, true AS held FROM written
+      UNION ALL
+      SELECT v.connection, false FROM v JOIN modules m ON m.hash = v.hash
+       WHERE m.connection IS NOT NULL AND m.connection <> v.connection""";
 
   /**
    * The alert of each row of the CTE {@code changed (hash, name, online, at)}, parameters
@@ -200,8 +214,8 @@ public final class ModuleStore {
     return pool.preparedQuery(DISCONNECT).execute(alertArgs(Tuple.of(d.hash(), d.connection(), last))).map(ModuleStore::changes);
   }
 
-  /** Writes the last heartbeats of sockets that still hold their modules; answers the connections that do. */
-  public Future<java.util.Set<String>> heartbeats(Heartbeats h) {
+  /** Writes the last heartbeats of sockets that still hold their modules; answers which do, and which were replaced. */
+  public Future<Written> heartbeats(Heartbeats h) {
     int n = h.beats().size();
     String[] hashes = new String[n];
     String[] connections = new String[n];
@@ -214,8 +228,9 @@ public final class ModuleStore {
     }
     return pool.preparedQuery(HEARTBEATS).execute(Tuple.of(hashes, connections, times)).map(rows -> {
       java.util.Set<String> held = new java.util.HashSet<>();
-      rows.forEach(r -> held.add(r.getString("connection")));
-      return held;
+      java.util.Set<String> replaced = new java.util.HashSet<>();
+      rows.forEach(r -> (r.getBoolean("held") ? held : replaced).add(r.getString("connection")));
+      return new Written(Set.copyOf(held), Set.copyOf(replaced));
     });
   }
 
