@@ -43,7 +43,7 @@ public final class MetricsEndpoint implements Handler<RoutingContext> {
       if (ar.failed()) {
         ctx.fail(ar.cause());
       } else {
-        ctx.response().putHeader("Content-Type", CONTENT_TYPE).end(ar.result());
+        ctx.response().putHeader("Content-Type", CONTENT_TYPE).putHeader("Cache-Control", "no-store").end(ar.result());
       }
     });
   }

@@ -27,22 +27,9 @@ public final class OpsApi implements ApiModule {
   public void mount(RouterBuilder routes) {
     routes.getRoute("healthLive").addHandler(this::live);
     routes.getRoute("healthReady").addHandler(this::ready);
-    routes.getRoute("nodeMetrics").addHandler(this::metrics);
-  }
-
-  /**
-   * The registry's text for an {@code audit.view} holder's console, signed in like any API call: it
-   * works where {@code /metrics} itself is on the management port or behind the scraper's token. Rendered
-   * on a worker thread, as {@code /metrics} is.
-   */
-  private void metrics(RoutingContext ctx) {
-    vertx.executeBlocking(() -> node.metrics().scrape(), false).onComplete(ar -> {
-      if (ar.failed()) {
-        ctx.fail(ar.cause());
-      } else {
-        ctx.response().putHeader("Content-Type", MetricsEndpoint.CONTENT_TYPE).putHeader("Cache-Control", "no-store").end(ar.result());
-      }
-    });
+    // the same text as /metrics, for an audit.view holder's console signed in like any API call: it works
+    // where /metrics itself is on the management port or behind the scraper's token
+    routes.getRoute("nodeMetrics").addHandler(new MetricsEndpoint(vertx, node.metrics(), null));
   }
 
   void live(RoutingContext ctx) {
