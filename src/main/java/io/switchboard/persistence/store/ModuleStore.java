@@ -79,19 +79,22 @@ public final class ModuleStore {
       + "AND ($2::text IS NULL OR lower(name) LIKE $2 OR lower(description) LIKE $2) AND ($3::text IS NULL OR name > $3) "
       + "ORDER BY name LIMIT $4";
   /**
-   * Writes the heartbeats of the connections that still hold their module's row; answers those
-   * ({@code held}) and, apart, the connections whose row another connection holds now ({@code replaced}:
-   * a second socket took the module over, so the first is closed as replaced, not as silent).
+   * Writes the heartbeats of the connections that still hold their module's row; answers, for each
+   * beat whose module row names a connection, whether it names this one ({@code held}) or another
+   * ({@code replaced}: a second socket took the module over, so the first is closed as replaced, not
+   * as silent). The rows are locked first, in hash order, and both the write and the answer read the
+   * locked (newest committed) version: a socket that takes a row over while this runs is seen, so a
+   * replaced beat is never answered as neither held nor replaced. The time only moves forward.
    */
   static final String HEARTBEATS = """
       WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(hash, connection, at)),
-      written AS (UPDATE modules m SET last_heartbeat = v.at FROM v
-                   WHERE m.hash = v.hash AND m.connection = v.connection AND m.last_heartbeat <= v.at
-                  RETURNING m.connection)
-      SELECT connection, true AS held FROM written
-      UNION ALL
-      SELECT v.connection, false FROM v JOIN modules m ON m.hash = v.hash
-       WHERE m.connection IS NOT NULL AND m.connection <> v.connection""";
+      cur AS (SELECT hash, connection FROM modules WHERE hash = ANY($1::text[]) ORDER BY hash FOR UPDATE),
+      written AS (UPDATE modules m SET last_heartbeat = GREATEST(m.last_heartbeat, v.at)
+                    FROM v JOIN cur ON cur.hash = v.hash AND cur.connection = v.connection
+                   WHERE m.hash = v.hash
+                  RETURNING m.hash)
+      SELECT v.connection, cur.connection = v.connection AS held FROM v JOIN cur ON cur.hash = v.hash
+       WHERE cur.connection IS NOT NULL""";
 
   /**
    * The alert of each row of the CTE {@code changed (hash, name, online, at)}, parameters
