@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Messages. A message's {@code seq} is taken from its conversation's row in the same transaction as
@@ -49,6 +50,9 @@ public final class MessageStore {
   public record Delete(String conversationId, long seq, String userId, boolean moderator) {
   }
 
+  /** The advisory-lock class of the send path's per-conversation locks (the first key of {@code pg_advisory_xact_lock(int, int)}). */
+  static final int SEND_LOCKS = 0x5342_0001;
+
   static final String SELECT = """
       SELECT m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.text, m.client_msg_id, m.state, m.created_at,
              u.username, u.display_name, u.avatar_id, m.media_id, md.width AS media_width, md.height AS media_height,
@@ -61,25 +65,31 @@ public final class MessageStore {
   static final String BY_SEQ = SELECT + " WHERE m.conversation_id = $1 AND m.seq = $2";
   /**
    * A batch of messages in one statement (the group commit's): the items come as arrays, in order,
-   * and one row per item comes back in the same order. The batch locks its conversation rows,
-   * sorted, so concurrent batches, of this node or another, cannot deadlock; the locks stay to the
-   * commit and serialise each conversation's writers, slow mode's {@code last_sent_at} included. The
-   * senders' participant rows are only read (locking them cost a written row lock for every
-   * conversation-sender pair): a send that races the sender's removal is ordered before the removal,
-   * as if it had come a moment earlier. Each conversation's seqs continue from its row without
-   * a gap. An item whose {@code clientMsgId} is already stored answers the stored message
+   * and one row per item comes back in the same order. The statement first takes a transaction-scoped
+   * advisory lock per conversation of the batch, sorted (in memory: no WAL, no dirtied page), so
+   * concurrent batches, of this node or another, cannot deadlock and each conversation has one writer
+   * at a time until the commit, slow mode's {@code last_sent_at} included. Each conversation's seqs are
+   * then taken by one {@code UPDATE … RETURNING} of its row (its new {@code last_seq}, minus the
+   * batch's messages there), so they continue without a gap. The senders' participant rows are only
+   * read: a send that races the sender's removal is ordered before the removal, as if it had come a
+   * moment earlier. An item whose {@code clientMsgId} is already stored answers the stored message
    * ({@code duplicate}); an item whose sender is no participant ({@code participant} false) or that
    * slow mode refuses ({@code wait_seconds}) writes nothing and takes no seq. In slow mode a sender
    * gets at most one message per batch (the others wait a whole interval from it), and
-   * {@code last_sent_at} is written only there.
+   * {@code last_sent_at} is written only there. Per message this writes the heap row and its primary
+   * key entry (and the {@code clientMsgId} entry when there is one); per conversation and batch one
+   * heap-only update of the conversation row; per batch one commit.
    */
   static final String SEND = """
       WITH input AS MATERIALIZED (
         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
           WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, media_id, ord)),
+      locked AS MATERIALIZED (
+        SELECT count(pg_advisory_xact_lock(%d, hashtext(x.conversation_id::text))) AS n
+          FROM (SELECT DISTINCT conversation_id FROM input ORDER BY conversation_id) x),
       conv AS MATERIALIZED (
-        SELECT c.id, c.slow_mode_seconds, c.last_seq FROM conversations c
-         WHERE c.id = ANY($2::uuid[]) ORDER BY c.id FOR NO KEY UPDATE),
+        SELECT c.id, c.slow_mode_seconds FROM conversations c
+         WHERE c.id = ANY($2::uuid[]) AND (SELECT n FROM locked) > 0),
       member AS MATERIALIZED (
         SELECT p.conversation_id, p.user_id, p.last_sent_at FROM participants p
          WHERE (p.conversation_id, p.user_id) IN (SELECT DISTINCT conversation_id, sender_id FROM input)
@@ -96,15 +106,15 @@ public final class MessageStore {
           JOIN member p ON p.conversation_id = i.conversation_id AND p.user_id = i.sender_id
          WHERE NOT EXISTS (SELECT 1 FROM dup d WHERE d.ord = i.ord)),
       accepted AS MATERIALIZED (
-        SELECT a.*, c.last_seq + row_number() OVER (PARTITION BY a.conversation_id ORDER BY a.ord) AS seq
-          FROM candidate a JOIN conv c ON c.id = a.conversation_id
+        SELECT a.*, row_number() OVER (PARTITION BY a.conversation_id ORDER BY a.ord) AS nth_here
+          FROM candidate a
          WHERE a.slow_mode_seconds = 0
             OR (a.nth = 1 AND (a.last_sent_at IS NULL OR clock_timestamp() - a.last_sent_at >= make_interval(secs => a.slow_mode_seconds)))),
-      bump AS (
-        UPDATE conversations c SET last_seq = x.top, last_activity_at = now()
-          FROM (SELECT conversation_id, max(seq) AS top FROM accepted GROUP BY conversation_id) x
+      bump AS MATERIALIZED (
+        UPDATE conversations c SET last_seq = c.last_seq + x.n, last_activity_at = now()
+          FROM (SELECT conversation_id, count(*) AS n FROM accepted GROUP BY conversation_id) x
          WHERE c.id = x.conversation_id
-        RETURNING 1),
+        RETURNING c.id, c.last_seq - x.n AS base),
       touched AS (
         UPDATE participants p SET last_sent_at = clock_timestamp()
           FROM (SELECT DISTINCT conversation_id, sender_id FROM accepted WHERE slow_mode_seconds > 0) a
@@ -112,7 +122,8 @@ public final class MessageStore {
         RETURNING 1),
       ins AS (
         INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, client_msg_id, media_id)
-        SELECT id, conversation_id, seq, 'user', sender_id, text, client_msg_id, media_id FROM accepted
+        SELECT a.id, a.conversation_id, b.base + a.nth_here, 'user', a.sender_id, a.text, a.client_msg_id, a.media_id
+          FROM accepted a JOIN bump b ON b.id = a.conversation_id
         RETURNING id, conversation_id, seq, kind, sender_id, text, client_msg_id, state, created_at, media_id),
       stored AS (
         SELECT ins.id AS ord_id, false AS duplicate, ins.id, ins.conversation_id, ins.seq, ins.kind, ins.sender_id, ins.text, ins.client_msg_id, ins.state, ins.created_at, ins.media_id FROM ins
@@ -134,7 +145,7 @@ public final class MessageStore {
         LEFT JOIN stored s ON s.ord_id = i.id
         LEFT JOIN users u ON u.id = s.sender_id
         LEFT JOIN media md ON md.id = s.media_id
-       ORDER BY i.ord""";
+       ORDER BY i.ord""".formatted(SEND_LOCKS);
   /**
    * One system message: its seq taken from the conversation row, which the update locks to the commit
    * as the group commit's batches do, so seqs stay without gaps whoever writes.
@@ -180,11 +191,22 @@ public final class MessageStore {
     UUID conversation = Sql.id(s.conversationId(), "conversation");
     UUID sender = Sql.id(s.senderId(), "user");
     UUID media = s.mediaId() == null ? null : Sql.id(s.mediaId(), "media");
-    return sends.execute(conversation, new Item(UUID.randomUUID(), conversation, sender, s.text(), s.clientMsgId(), media))
+    return sends.execute(conversation, new Item(newId(), conversation, sender, s.text(), s.clientMsgId(), media))
         .compose(MessageStore::sent)
         .recover(e -> Sql.isUniqueViolation(e) && s.clientMsgId() != null
             ? byClientMsgId(conversation, sender, s.clientMsgId()).map(m -> new Sent(m, true))
             : Future.failedFuture(e));
+  }
+
+  /**
+   * A new message id: a UUIDv7 (RFC 9562), 48 bits of Unix milliseconds and 74 random bits, so ids
+   * sort by time. Nothing indexes the id alone (V13); its randomness keeps ids apart across nodes.
+   */
+  static UUID newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high = (System.currentTimeMillis() << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
+    long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(high, low);
   }
 
   /** One message of a {@link #SEND} batch. */
@@ -234,7 +256,7 @@ public final class MessageStore {
   public Future<Message> system(SystemMessage m) {
     UUID media = m.mediaId() == null ? null : Sql.id(m.mediaId(), "media");
     return pool.preparedQuery(SYSTEM)
-        .execute(Tuple.of(Sql.id(m.conversationId(), "conversation"), UUID.randomUUID(), Sql.id(m.senderId(), "user"), m.text(), media))
+        .execute(Tuple.of(Sql.id(m.conversationId(), "conversation"), newId(), Sql.id(m.senderId(), "user"), m.text(), media))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("no such conversation"))
             : Future.succeededFuture(map(rows.iterator().next())));
   }

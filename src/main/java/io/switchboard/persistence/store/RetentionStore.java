@@ -17,18 +17,25 @@ public final class RetentionStore {
   public record Batch(String conversationId, int limit) {
   }
 
+  /**
+   * Walks each conversation's oldest messages by {@code (conversation_id, seq)}, the primary key:
+   * {@code created_at} grows with {@code seq}, so the messages past the age limit are the oldest ones,
+   * and a conversation costs at most {@code limit} index entries whether or not any is due.
+   */
   static final String PURGE = """
       WITH doomed AS (
-        SELECT m.id
+        SELECT m.conversation_id, m.seq
           FROM conversations c
-          JOIN messages m ON m.conversation_id = c.id
+          CROSS JOIN LATERAL (
+            SELECT x.conversation_id, x.seq, x.created_at FROM messages x
+             WHERE x.conversation_id = c.id ORDER BY x.seq LIMIT $2) m
          WHERE (c.retention_max_age_seconds IS NOT NULL OR c.retention_max_messages IS NOT NULL)
            AND ($1::uuid IS NULL OR c.id = $1)
            AND ((c.retention_max_age_seconds IS NOT NULL
                  AND m.created_at < now() - make_interval(secs => c.retention_max_age_seconds))
              OR (c.retention_max_messages IS NOT NULL AND m.seq <= c.last_seq - c.retention_max_messages))
          LIMIT $2)
-      DELETE FROM messages WHERE id IN (SELECT id FROM doomed)""";
+      DELETE FROM messages d USING doomed WHERE d.conversation_id = doomed.conversation_id AND d.seq = doomed.seq""";
 
   private final Pool pool;
 
