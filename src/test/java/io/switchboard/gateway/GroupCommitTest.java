@@ -161,6 +161,36 @@ class GroupCommitTest {
   }
 
   @Test
+  void retriesOfStoredMessagesAmongNewOnesAnswerTheOriginalsAndTakeNoSeq() {
+    Account ann = Accounts.signUp(http, "retry-ann");
+    Account bob = Accounts.signUp(http, "retry-bob");
+    String id = Conversations.group(http, ann, bob);
+    String other = Conversations.group(http, ann, bob);
+    try (ChatClient a = ChatClient.connect(client, node.port(), id, ann.token(), null);
+        ChatClient o = ChatClient.connect(client, node.port(), other, ann.token(), null)) {
+      a.next("welcome");
+      o.next("welcome");
+      a.send(send("kept", "retry-1"));
+      long kept = a.next("ack").getLong("seq");
+      // a burst: new messages around a retry of the stored one, and traffic in a second conversation in the same batches
+      a.send(send("new one", "retry-2"));
+      o.send(send("elsewhere", null));
+      a.send(send("kept again", "retry-1"));
+      a.send(send("new two", null));
+      o.send(send("elsewhere too", "retry-1"));
+      assertThat(a.next("ack").getLong("seq")).isEqualTo(kept + 1);
+      assertThat(a.next("ack").getLong("seq")).as("the retry answers the original's seq").isEqualTo(kept);
+      assertThat(a.next("ack").getLong("seq")).isEqualTo(kept + 2);
+      assertThat(o.next("ack").getLong("seq")).isEqualTo(1L);
+      assertThat(o.next("ack").getLong("seq")).as("a clientMsgId is per conversation").isEqualTo(2L);
+    }
+    JsonArray items = http.get("/api/conversations/" + id + "/messages", bob.token()).json().getJsonArray("items");
+    List<String> texts = new ArrayList<>();
+    items.forEach(x -> texts.add(((JsonObject) x).getString("text")));
+    assertThat(texts).containsExactly("kept", "new one", "new two");
+  }
+
+  @Test
   void slowModeLetsOneMessageOfABurstThrough() {
     Account ann = Accounts.signUp(http, "slowburst-ann");
     Account bob = Accounts.signUp(http, "slowburst-bob");

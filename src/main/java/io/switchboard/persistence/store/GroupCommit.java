@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowIterator;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayDeque;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Group commit: items that arrive while earlier batches are in flight go out together as one
@@ -23,6 +23,11 @@ import java.util.function.Function;
  * however many rows it writes. The statement takes the batch's items as arrays (built by
  * {@code arguments}, in the batch's order) and answers one row per item, in that order. Each item's
  * promise completes only after its batch committed.
+ *
+ * <p>Two stages: the first statement (the common case, kept small) may leave items to the second
+ * (the general one) by answering a row that {@code again} accepts; those items go out together in
+ * the second statement, in order, before their keys are free again, so a key's items still commit
+ * in arrival order.
  *
  * <p>Order: an item has a key (here: its conversation); a key is in at most one batch in flight at a
  * time, so the items of one key are written in arrival order. When a batch fails as a whole (one
@@ -34,6 +39,8 @@ final class GroupCommit<T> {
 
   private final Pool pool;
   private final String sql;
+  private final String second;
+  private final Predicate<Row> again;
   private final Function<List<T>, Tuple> arguments;
   private final int maxBatch;
   private final int maxInFlight;
@@ -42,12 +49,17 @@ final class GroupCommit<T> {
   private final Set<UUID> busy = new HashSet<>();
   private int inFlight;
 
-  /** {@code committedSizes} records the items of each statement that committed. */
-  GroupCommit(Pool pool, String sql, Function<List<T>, Tuple> arguments, int maxBatch, int maxInFlight,
-      DistributionSummary committedSizes) {
+  /**
+   * {@code sql} first; the items whose row {@code again} accepts then go through {@code second} (both
+   * take the same arguments); {@code committedSizes} records the items of each statement that committed.
+   */
+  GroupCommit(Pool pool, String sql, Predicate<Row> again, String second, Function<List<T>, Tuple> arguments, int maxBatch,
+      int maxInFlight, DistributionSummary committedSizes) {
     this.pool = pool;
     this.committedSizes = committedSizes;
     this.sql = sql;
+    this.again = again;
+    this.second = second;
     this.arguments = arguments;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
@@ -99,24 +111,60 @@ final class GroupCommit<T> {
   }
 
   private Future<Void> run(List<Pending<T>> batch) {
-    return write(batch).compose(rows -> {
+    return stage(batch, sql, true);
+  }
+
+  /** One statement for {@code batch}; after {@code sql}, the items left to the second statement go through it. */
+  private Future<Void> stage(List<Pending<T>> batch, String statement, boolean first) {
+    return write(batch, statement).compose(rows -> {
       if (rows.size() != batch.size()) {
         IllegalStateException wrong = new IllegalStateException("batch of " + batch.size() + " answered " + rows.size() + " rows");
         batch.forEach(p -> p.result.tryFail(wrong));
         return Future.<Void>succeededFuture();
       }
-      RowIterator<Row> it = rows.iterator();
-      for (Pending<T> p : batch) {
-        p.result.tryComplete(it.next());
+      List<Pending<T>> left = new ArrayList<>();
+      List<Object> outcomes = new ArrayList<>(batch.size());
+      for (Row row : rows) {
+        Pending<T> p = batch.get(outcomes.size());
+        if (first && again.test(row)) {
+          Pending<T> retry = new Pending<>(p.key, p.item, Promise.promise());
+          left.add(retry);
+          outcomes.add(retry);
+        } else {
+          outcomes.add(row);
+        }
       }
-      return Future.<Void>succeededFuture();
-    }, failure -> batch.size() == 1 ? fail(batch.get(0), failure) : oneByOne(batch, 0));
+      if (left.isEmpty()) {
+        complete(batch, outcomes);
+        return Future.<Void>succeededFuture();
+      }
+      // answered in the batch's order once the second statement is done, so a sender's acks keep the order of its sends
+      return stage(left, second, false).andThen(ar -> complete(batch, outcomes));
+    }, failure -> batch.size() == 1 ? fail(batch.get(0), failure) : oneByOne(batch, 0, statement, first));
   }
 
-  private Future<RowSet<Row>> write(List<Pending<T>> batch) {
+  /** Completes each item in order with its row, or as its second-stage retry ended. */
+  @SuppressWarnings("unchecked")
+  private void complete(List<Pending<T>> batch, List<Object> outcomes) {
+    for (int i = 0; i < batch.size(); i++) {
+      Promise<Row> result = batch.get(i).result;
+      if (outcomes.get(i) instanceof Row row) {
+        result.tryComplete(row);
+      } else {
+        Future<Row> retried = ((Pending<T>) outcomes.get(i)).result.future();
+        if (retried.succeeded()) {
+          result.tryComplete(retried.result());
+        } else {
+          result.tryFail(retried.failed() ? retried.cause() : new IllegalStateException("second stage left the item unanswered"));
+        }
+      }
+    }
+  }
+
+  private Future<RowSet<Row>> write(List<Pending<T>> batch, String statement) {
     List<T> items = new ArrayList<>(batch.size());
     batch.forEach(p -> items.add(p.item));
-    return pool.preparedQuery(sql).execute(arguments.apply(items)).onSuccess(rows -> committedSizes.record(items.size()));
+    return pool.preparedQuery(statement).execute(arguments.apply(items)).onSuccess(rows -> committedSizes.record(items.size()));
   }
 
   private Future<Void> fail(Pending<T> p, Throwable failure) {
@@ -124,21 +172,12 @@ final class GroupCommit<T> {
     return Future.succeededFuture();
   }
 
-  /** After a failed batch (nothing of it committed): each item alone, in order. */
-  private Future<Void> oneByOne(List<Pending<T>> batch, int index) {
+  /** After a failed batch (nothing of it committed): each item alone, in order, through the same stages. */
+  private Future<Void> oneByOne(List<Pending<T>> batch, int index, String statement, boolean first) {
     if (index == batch.size()) {
       return Future.succeededFuture();
     }
-    Pending<T> p = batch.get(index);
-    return write(List.of(p))
-        .andThen(ar -> {
-          if (ar.failed()) {
-            p.result.tryFail(ar.cause());
-          } else {
-            p.result.tryComplete(ar.result().iterator().next());
-          }
-        })
-        .transform(ar -> oneByOne(batch, index + 1));
+    return stage(List.of(batch.get(index)), statement, first).transform(ar -> oneByOne(batch, index + 1, statement, first));
   }
 
   private record Pending<T>(UUID key, T item, Promise<Row> result) {

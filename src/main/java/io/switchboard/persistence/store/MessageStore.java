@@ -64,7 +64,51 @@ public final class MessageStore {
   static final String BY_CLIENT_MSG_ID = SELECT + " WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_msg_id = $3";
   static final String BY_SEQ = SELECT + " WHERE m.conversation_id = $1 AND m.seq = $2";
   /**
-   * A batch of messages in one statement (the group commit's): the items come as arrays, in order,
+   * The common case of a batch, in as little work as a message allows: the senders are participants,
+   * the {@code clientMsgId}s are new and the conversations are not in slow mode. It takes the same
+   * arrays and locks as {@link #SEND}; the items that pass those checks get their seqs from one
+   * {@code UPDATE … RETURNING} of each conversation's row (which matches only while slow mode is off,
+   * so a conversation whose slow mode was just switched on writes nothing here) and are stored. It
+   * answers one row per item, in order; an item it did not store ({@code id} null: no participant, a
+   * retried {@code clientMsgId}, slow mode, no such conversation) goes through {@link #SEND}, which
+   * answers each of those cases, right after, before its conversation takes another batch.
+   */
+  static final String SEND_PLAIN = """
+      WITH input AS MATERIALIZED (
+        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
+          WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, media_id, ord)),
+      locked AS MATERIALIZED (
+        SELECT count(pg_advisory_xact_lock(%1$d, hashtext(x.conversation_id::text))) AS n
+          FROM (SELECT DISTINCT conversation_id FROM input ORDER BY conversation_id) x),
+      fresh AS MATERIALIZED (
+        SELECT i.*, row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS nth
+          FROM input i
+          JOIN participants p ON p.conversation_id = i.conversation_id AND p.user_id = i.sender_id
+         WHERE i.client_msg_id IS NULL OR NOT EXISTS (SELECT 1 FROM messages m
+                 WHERE m.conversation_id = i.conversation_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id)),
+      bump AS MATERIALIZED (
+        UPDATE conversations c SET last_seq = c.last_seq + x.n, last_activity_at = now()
+          FROM (SELECT conversation_id, count(*) AS n FROM fresh GROUP BY conversation_id) x
+         WHERE c.id = x.conversation_id AND c.slow_mode_seconds = 0 AND (SELECT n FROM locked) > 0
+        RETURNING c.id, c.last_seq - x.n AS base),
+      ins AS (
+        INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, client_msg_id, media_id)
+        SELECT f.id, f.conversation_id, b.base + f.nth, 'user', f.sender_id, f.text, f.client_msg_id, f.media_id
+          FROM fresh f JOIN bump b ON b.id = f.conversation_id
+        RETURNING id, conversation_id, seq, kind, sender_id, text, client_msg_id, state, created_at, media_id)
+      SELECT i.ord, true AS participant, NULL::float8 AS wait_seconds, false AS duplicate,
+             s.id, s.conversation_id, s.seq, s.kind, s.sender_id, s.text, s.client_msg_id, s.state, s.created_at,
+             u.username, u.display_name, u.avatar_id, s.media_id, md.width AS media_width, md.height AS media_height,
+             md.size AS media_size
+        FROM input i
+        LEFT JOIN ins s ON s.id = i.id
+        LEFT JOIN users u ON u.id = s.sender_id
+        LEFT JOIN media md ON md.id = s.media_id
+       ORDER BY i.ord""".formatted(SEND_LOCKS);
+
+  /**
+   * A batch of messages in one statement, every case answered (the group commit's second stage, after
+   * {@link #SEND_PLAIN}): the items come as arrays, in order,
    * and one row per item comes back in the same order. The statement first takes a transaction-scoped
    * advisory lock per conversation of the batch, sorted (in memory: no WAL, no dirtied page), so
    * concurrent batches, of this node or another, cannot deadlock and each conversation has one writer
@@ -179,7 +223,8 @@ public final class MessageStore {
   /** {@code commitSizes}: messages per group commit ({@code switchboard_group_commit_size}). */
   public MessageStore(Pool pool, DistributionSummary commitSizes) {
     this.pool = pool;
-    this.sends = new GroupCommit<>(pool, SEND, MessageStore::batchArguments, MAX_BATCH, MAX_IN_FLIGHT, commitSizes);
+    this.sends = new GroupCommit<>(pool, SEND_PLAIN, row -> row.getUUID("id") == null, SEND, MessageStore::batchArguments, MAX_BATCH,
+        MAX_IN_FLIGHT, commitSizes);
   }
 
   /**
