@@ -90,6 +90,19 @@ final class Backends {
     return pids;
   }
 
+  /** The cluster's {@code wal_records} and {@code wal_bytes} from {@code pg_stat_wal} (PG 14+), asked on the database of {@code pgUrl}. */
+  static long[] walStats(String pgUrl) {
+    DatabaseUrl db = DatabaseUrl.parse(pgUrl);
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT wal_records, wal_bytes FROM pg_stat_wal")) {
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2)};
+    } catch (Exception e) {
+      throw new IllegalStateException("reading pg_stat_wal: " + e, e);
+    }
+  }
+
   private static void execute(String sql) {
     DatabaseUrl server = DatabaseUrl.parse(LOCAL_PG);
     try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
