@@ -1,14 +1,17 @@
 package io.switchboard.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * User plus system CPU, from {@code /proc/<pid>/stat}, of a server JVM and of the Postgres backends
  * connected to its database, and the cluster's WAL ({@code pg_stat_wal}), between {@link #start} and
- * {@link #stop}. The backends are those connected at the start (a pool opening a connection later is not
- * counted). The WAL counters are cluster-wide and are flushed by each backend when it goes idle, at most
- * once a second (PG 15), so a window's end may miss the last second of a backend's WAL, which shows in
- * the next window instead.
+ * {@link #stop}. The backends are those connected at the start plus those connected at the stop that
+ * were not there at the start (a pool opening a connection in the window: all of its CPU is the
+ * window's); a backend both opened and closed within the window is missed. The WAL counters are
+ * cluster-wide (other databases' writes count too) and each backend adds its share when it goes idle,
+ * at most once a second (PG 15), so a window's end may miss up to a second of a backend's WAL, which
+ * then shows in the next window.
  */
 final class CpuWindow {
 
@@ -22,33 +25,33 @@ final class CpuWindow {
 
   private final long serverPid;
   private final String pgUrl;
-  private final List<Long> pgPids;
-  private final long[] wal0;
+  private final Backends.PgSample pg0;
   private final long server0;
-  private final long pg0;
+  private final long pgTicks0;
 
   private CpuWindow(long serverPid, String pgUrl) {
     this.serverPid = serverPid;
     this.pgUrl = pgUrl;
-    this.pgPids = pgUrl == null ? null : Backends.backendPids(pgUrl);
-    this.wal0 = pgUrl == null ? null : Backends.walStats(pgUrl);
+    this.pg0 = pgUrl == null ? null : Backends.sample(pgUrl);
     this.server0 = Machine.cpuTicks(serverPid);
-    this.pg0 = pgPids == null ? 0 : Machine.cpuTicks(pgPids);
+    this.pgTicks0 = pg0 == null ? 0 : Machine.cpuTicks(pg0.pids());
   }
 
-  /** Starts a window on {@code serverPid} and, when {@code pgUrl} is not null, the backends connected to that database and the WAL. */
+  /** Starts a window on {@code serverPid} and, when {@code pgUrl} is not null, the backends of that database and the WAL. */
   static CpuWindow start(long serverPid, String pgUrl) {
     return new CpuWindow(serverPid, pgUrl);
   }
 
   Cpu stop() {
-    long server1 = Machine.cpuTicks(serverPid);
-    double serverMs = (server1 - server0) * Machine.tickMs();
+    double serverMs = (Machine.cpuTicks(serverPid) - server0) * Machine.tickMs();
     if (pgUrl == null) {
       return new Cpu(serverMs, Double.NaN, Double.NaN, Double.NaN);
     }
-    long pg1 = Machine.cpuTicks(pgPids);
-    long[] wal1 = Backends.walStats(pgUrl);
-    return new Cpu(serverMs, (pg1 - pg0) * Machine.tickMs(), wal1[0] - wal0[0], wal1[1] - wal0[1]);
+    long ticks = Machine.cpuTicks(pg0.pids());
+    Backends.PgSample pg1 = Backends.sample(pgUrl);
+    List<Long> opened = new ArrayList<>(pg1.pids());
+    opened.removeAll(pg0.pids());
+    ticks += Machine.cpuTicks(opened);
+    return new Cpu(serverMs, (ticks - pgTicks0) * Machine.tickMs(), pg1.walRecords() - pg0.walRecords(), pg1.walBytes() - pg0.walBytes());
   }
 }
