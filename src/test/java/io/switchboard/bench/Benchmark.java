@@ -59,7 +59,9 @@ public final class Benchmark {
   private final Machine machine = new Machine(!"false".equals(System.getProperty("bench.pin")));
   private final Table table = new Table();
   private final List<String> details = new ArrayList<>();
-  private final int repeats = Integer.getInteger("bench.repeats", quick ? 1 : 3);
+  /** bench.repeats; blank (as a build passes an unset property) is the default. */
+  private final int repeats = System.getProperty("bench.repeats", "").isBlank() ? (quick ? 1 : 3)
+      : Math.max(1, Integer.parseInt(System.getProperty("bench.repeats").trim()));
   private final List<String> targets = new ArrayList<>();
   private Backends backends;
   private Path logDir;
@@ -329,9 +331,8 @@ public final class Benchmark {
     Ramp median = new ServerRun(rampName, null, ramps).median();
     double min = ramps.stream().mapToDouble(Ramp::capacity).min().orElse(0);
     double max = ramps.stream().mapToDouble(Ramp::capacity).max().orElse(0);
-    String spread = median.capacity() > 0
-        ? String.format("%s-%s (%.1f %%)", Table.rate(min), Table.rate(max), 100 * (max - min) / median.capacity())
-        : "no step met the SLO";
+    String spread = String.format("%s-%s", Table.rate(min), Table.rate(max))
+        + (median.capacity() > 0 ? String.format(" (%.1f %%)", 100 * (max - min) / median.capacity()) : " (median: no step met the SLO)");
     StringBuilder each = new StringBuilder();
     for (int i = 0; i < ramps.size(); i++) {
       each.append(i == 0 ? "" : ", ").append('#').append(i + 1).append(' ').append(Table.rate(ramps.get(i).capacity()));
@@ -340,7 +341,7 @@ public final class Benchmark {
     if (median.best() != null) {
       table.add(median.best(), label, spread);
     } else {
-      table.add(label, "no step met the SLO");
+      table.add(label, "no step met the SLO", "", "", "", "", "", "", "", "", "", spread);
     }
     String line = String.format("%s: capacity at SLO per ramp %s deliveries/s; median %s (ramp #%d), spread min-max %s", rampName, each,
         Table.rate(median.capacity()), ramps.indexOf(median) + 1, spread);
@@ -536,30 +537,43 @@ public final class Benchmark {
     Ramp sbRamp = sb.median();
     for (ServerRun ref : java.util.Arrays.asList(ceiling, pg)) {
       Ramp refRamp = ref == null ? null : ref.median();
-      if (sbRamp == null || refRamp == null || refRamp.best() == null) {
+      if (sbRamp == null || refRamp == null) {
         continue;
       }
-      String value = sbRamp.best() != null ? String.format("%.1f %%", 100 * sbRamp.capacity() / refRamp.capacity())
+      String value = refRamp.best() == null ? "-"
+          : sbRamp.best() != null ? String.format("%.1f %%", 100 * sbRamp.capacity() / refRamp.capacity())
           : sbRamp.failing() != null ? String.format("< %.1f %%", 100 * sbRamp.failing().offered() / refRamp.capacity()) : "-";
-      ratioRow(title + " capacity / " + ref.name() + " capacity", value, String.format("%s / %s deliveries/s at SLO (median ramps)",
-          Table.rate(sbRamp.capacity()), Table.rate(refRamp.capacity())));
+      ratioRow(title + " capacity / " + ref.name() + " capacity", value, String.format("%s / %s deliveries/s at SLO, median ramps",
+          capacityText(sbRamp), capacityText(refRamp)));
     }
     Ramp pgRamp = pg == null ? null : pg.median();
-    if (sbRamp != null && pgRamp != null && sbRamp.best() != null && pgRamp.best() != null) {
-      compare(title, pg.name(), "deliveries per busy core-second at capacity", sbRamp.best().deliveriesPerCoreSecond(),
-          pgRamp.best().deliveriesPerCoreSecond(), ">=", 2);
+    if (sbRamp != null && pgRamp != null) {
+      compare(title, pg.name(), "deliveries per busy core-second at capacity", perCoreSecond(sbRamp), perCoreSecond(pgRamp), ">=", 2);
     }
-    if (sb.fixed() != null && pg != null && pg.fixed() != null) {
-      compare(title, pg.name(), "Postgres CPU µs/msg at fixed load", sb.fixed().pgUsPerMessage(), pg.fixed().pgUsPerMessage(), "<=", 1.5);
-      compare(title, pg.name(), "fixed-load p99 ms", sb.fixed().latency().p99(), pg.fixed().latency().p99(), "<=", 1.5);
+    Result fixed = sb.fixed();
+    Result pgFixed = pg == null ? null : pg.fixed();
+    Result ceilingFixed = ceiling == null ? null : ceiling.fixed();
+    if (fixed != null && pgFixed != null) {
+      compare(title, pg.name(), "Postgres CPU µs/msg at fixed load", fixed.pgUsPerMessage(), pgFixed.pgUsPerMessage(), "<=", 1.5);
+      compare(title, pg.name(), "fixed-load p99 ms", fixed.latency().p99(), pgFixed.latency().p99(), "<=", 1.5);
     }
-    if (sb.fixed() != null && ceiling != null && ceiling.fixed() != null) {
-      compare(title, ceiling.name(), "fixed-load p99 ms", sb.fixed().latency().p99(), ceiling.fixed().latency().p99(), null, 0);
+    if (fixed != null && ceilingFixed != null) {
+      compare(title, ceiling.name(), "fixed-load p99 ms", fixed.latency().p99(), ceilingFixed.latency().p99(), null, 0);
     }
-    if (sb.fixed() != null && pg != null && pg.fixed() != null) {
-      compare(title, pg.name(), "WAL records/msg at fixed load", sb.fixed().walRecordsPerMessage(), pg.fixed().walRecordsPerMessage(), null, 0);
-      compare(title, pg.name(), "WAL bytes/msg at fixed load", sb.fixed().walBytesPerMessage(), pg.fixed().walBytesPerMessage(), null, 0);
+    if (fixed != null && pgFixed != null) {
+      compare(title, pg.name(), "WAL records/msg at fixed load", fixed.walRecordsPerMessage(), pgFixed.walRecordsPerMessage(), null, 0);
+      compare(title, pg.name(), "WAL bytes/msg at fixed load", fixed.walBytesPerMessage(), pgFixed.walBytesPerMessage(), null, 0);
     }
+  }
+
+  private static String capacityText(Ramp ramp) {
+    return ramp.best() != null ? Table.rate(ramp.capacity())
+        : ramp.failing() != null ? "none (first step " + Table.rate(ramp.failing().offered()) + " offered missed)" : "none";
+  }
+
+  /** Deliveries per busy core-second of the ramp's capacity step; NaN when no step met the SLO. */
+  private static double perCoreSecond(Ramp ramp) {
+    return ramp.best() == null ? Double.NaN : ramp.best().deliveriesPerCoreSecond();
   }
 
   /** A ratio row {@code title / ref} of one quantity; with {@code op} (">=" or "<="), a target line too. */
