@@ -74,20 +74,36 @@ final class Backends {
 
   /** The pids of the Postgres backends connected to the database of {@code pgUrl} (the asking connection excluded). */
   static List<Long> backendPids(String pgUrl) {
+    return sample(pgUrl).pids();
+  }
+
+  /** The backends of one database and the cluster's WAL counters, read together. */
+  record PgSample(List<Long> pids, long walRecords, long walBytes) {
+  }
+
+  /**
+   * The pids of the backends connected to the database of {@code pgUrl} (the asking connection excluded)
+   * and the cluster-wide {@code wal_records} and {@code wal_bytes} of {@code pg_stat_wal} (PG 14+), on one connection.
+   */
+  static PgSample sample(String pgUrl) {
     DatabaseUrl db = DatabaseUrl.parse(pgUrl);
     List<Long> pids = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
-        PreparedStatement st = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
+        PreparedStatement st = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()");
+        Statement wal = c.createStatement()) {
       st.setString(1, db.options().getDatabase());
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           pids.add(rs.getLong(1));
         }
       }
+      try (ResultSet rs = wal.executeQuery("SELECT wal_records, wal_bytes FROM pg_stat_wal")) {
+        rs.next();
+        return new PgSample(pids, rs.getLong(1), rs.getLong(2));
+      }
     } catch (Exception e) {
-      throw new IllegalStateException("listing Postgres backends: " + e, e);
+      throw new IllegalStateException("listing Postgres backends and reading pg_stat_wal: " + e, e);
     }
-    return pids;
   }
 
   private static void execute(String sql) {

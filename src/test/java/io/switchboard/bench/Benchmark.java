@@ -17,9 +17,25 @@ import java.util.Map;
  * the server cores, drives them from this JVM on the other cores, and prints a table.
  *
  * <p>System properties: {@code bench.quick=true} shrinks every duration and step (a smoke run, not a
- * measurement); {@code bench.scenarios=fanout,saturate,conns,cross,ceiling,notify,modules} picks scenarios (notify and modules only when named);
+ * measurement); {@code bench.scenarios=fanout,saturate,realistic,conns,cross,ceiling,pgceiling,notify,modules} picks scenarios
+ * (the default is all but notify and modules, which run only when named);
+ * {@code bench.repeats=<n>} (default 3, 1 with bench.quick) runs every saturate ramp n times on the same warm server;
  * {@code bench.jfr=<file>} records a JFR profile of the single Switchboard node;
  * {@code bench.serverJvmArgs} replaces the server JVM options; {@code bench.pin=false} disables taskset.
+ *
+ * <p>Scenarios: {@code fanout} and {@code saturate} drive one Switchboard node (fixed load, then the rate raised by
+ * {@link #STEP_FACTOR} per step until a step misses the SLO); {@code realistic} does the same against a node with the
+ * default bcrypt cost (users signing up and in over HTTP), every send carrying a unique {@code clientMsgId}, and each
+ * user a member of {@link #IDLE_ROOMS} idle rooms besides the measured ones; {@code ceiling} is {@link CeilingServer}
+ * (bare Vert.x broadcast, no persistence); {@code pgceiling} is {@link PgCeilingServer} (bare Vert.x and the pg client,
+ * one autocommitted INSERT per frame before its broadcast); {@code pgceiling-realistic} (run whenever {@code realistic}
+ * is) is PgCeilingServer storing the clientMsgId too, under a unique index. Every one of these servers gets one
+ * warm-up, one fixed-load step and {@code bench.repeats} saturate ramps; the capacity at SLO is the median ramp's (the
+ * ramp whose capacity is the median; the lower one of the two middle ramps when there is an even number), and the
+ * ratios and targets printed at the end compare the median ramps. A ramp after the first starts
+ * {@link #RESTART_BELOW} steps below the previous ramp's best step (never below the first ramp's first step) to save
+ * time; every ramp ends at the same step cap. Every measured step against a server with Postgres also reads the
+ * cluster's WAL counters ({@code pg_stat_wal}) in the CPU's window ({@link CpuWindow}).
  */
 public final class Benchmark {
 
@@ -30,17 +46,24 @@ public final class Benchmark {
   static final double STEP_FACTOR = 1.5;
   static final double SLO_P99_MS = 100;
   static final double SLO_DELIVERED = 0.999;
+  /** The idle rooms every user of the realistic scenario is a member of, besides the measured ones. */
+  static final int IDLE_ROOMS = 100;
+  /** A saturate ramp after the first starts this many steps below the previous ramp's best step. */
+  static final int RESTART_BELOW = 2;
 
   private final boolean quick = Boolean.getBoolean("bench.quick");
-  private final List<String> scenarios = Arrays.asList(System.getProperty("bench.scenarios", "fanout,saturate,conns,cross,ceiling").split(","));
+  private final List<String> scenarios = Arrays.asList(System.getProperty("bench.scenarios",
+      "fanout,saturate,realistic,conns,cross,ceiling,pgceiling").split(","));
   private final String jfr = System.getProperty("bench.jfr", "");
   private final List<String> serverJvm = Arrays.asList(System.getProperty("bench.serverJvmArgs", "-Xms256m -Xmx1g").trim().split("\\s+"));
   private final Machine machine = new Machine(!"false".equals(System.getProperty("bench.pin")));
   private final Table table = new Table();
   private final List<String> details = new ArrayList<>();
+  /** bench.repeats; blank (as a build passes an unset property) is the default. */
+  private final int repeats = System.getProperty("bench.repeats", "").isBlank() ? (quick ? 1 : 3)
+      : Math.max(1, Integer.parseInt(System.getProperty("bench.repeats").trim()));
+  private final List<String> targets = new ArrayList<>();
   private Backends backends;
-  private Result firstFailing;
-  private Result sbFirstFailing;
   private Path logDir;
 
   private final double fanoutSeconds = quick ? 4 : 20;
@@ -72,21 +95,41 @@ public final class Benchmark {
     machine.notes.forEach(n -> System.out.println("pinning: " + n));
     System.out.println("server logs: " + logDir.toAbsolutePath());
 
-    Result fanout = null;
-    Result sbCapacity = null;
+    details.add("CPU columns: user+system CPU from /proc/<pid>/stat over each measured step (first send to the end of its drain),"
+        + " of the server JVM and of the Postgres backends connected to its database (those at the step's start and those opened"
+        + " during it); server µs/msg and pg µs/msg per message sent (a message is stored once), server µs/delivery per message"
+        + " received by a socket; WAL rec/msg and WAL B/msg: pg_stat_wal's wal_records and wal_bytes (cluster-wide) over the same"
+        + " window per message sent; deliveries/core-s: deliveries over the step / (server JVM + Postgres backend CPU seconds);"
+        + " the ceiling has no Postgres");
+    ServerRun sb = null;
+    ServerRun realistic = null;
+    ServerRun ceiling = null;
+    ServerRun pgCeiling = null;
+    ServerRun pgCeilingRealistic = null;
     try {
-      Result[] single = scenarios.contains("fanout") || scenarios.contains("saturate") ? singleNode() : new Result[2];
-      fanout = single[0];
-      sbCapacity = single[1];
+      if (scenarios.contains("fanout") || scenarios.contains("saturate")) {
+        sb = switchboardNode("", false, scenarios.contains("fanout"), scenarios.contains("saturate"));
+      }
+      if (scenarios.contains("realistic")) {
+        realistic = switchboardNode("realistic", true, true, true);
+      }
       if (scenarios.contains("conns")) {
         conns();
       }
       if (scenarios.contains("cross")) {
-        crossNode(fanout);
+        crossNode(sb == null ? null : sb.fixed());
       }
       if (scenarios.contains("ceiling")) {
-        ceiling(sbCapacity);
+        ceiling = ceilingNode("ceiling", CeilingServer.class, null, false);
       }
+      if (scenarios.contains("pgceiling")) {
+        pgCeiling = ceilingNode("pgceiling", PgCeilingServer.class, backends.freshDatabase(), false);
+      }
+      if (scenarios.contains("realistic") || scenarios.contains("pgceiling-realistic")) {
+        pgCeilingRealistic = ceilingNode("pgceiling-realistic", PgCeilingServer.class, backends.freshDatabase(), true);
+      }
+      ratios("Switchboard", sb, ceiling, pgCeiling);
+      ratios("Switchboard realistic", realistic, ceiling, pgCeilingRealistic);
       if (scenarios.contains("notify")) {
         notifyScenario(NotifyScenario.USERS, NotifyScenario.CONNECTED);
       }
@@ -113,6 +156,11 @@ public final class Benchmark {
     if (!details.isEmpty()) {
       System.out.println();
       details.forEach(System.out::println);
+    }
+    if (!targets.isEmpty()) {
+      System.out.println();
+      System.out.println("targets (median ramps; fixed load at the base rate):");
+      targets.forEach(t -> System.out.println("  " + t));
     }
   }
 
@@ -165,38 +213,140 @@ public final class Benchmark {
     return Switchboard.start(name, machine, jvm, env, logDir);
   }
 
-  /** fanout, then saturate, on one node; answers {fanout result, best passing saturate step}. */
-  private Result[] singleNode() {
-    Result[] out = new Result[2];
+  /**
+   * One Switchboard node measured by {@link #measure}: {@code name} "" is the single node of fanout and saturate (profiled
+   * with bench.jfr); {@code realistic} keeps the default bcrypt cost, sends a clientMsgId with every message and makes every
+   * user a member of {@link #IDLE_ROOMS} more rooms. Answers null when it failed.
+   */
+  private ServerRun switchboardNode(String name, boolean realistic, boolean fixed, boolean ramp) {
+    String what = name.isEmpty() ? "single" : name;
     String pgUrl = backends.freshDatabase();
-    Map<String, String> env = Switchboard.env("bench-single", pgUrl, backends.redisUrl, Backends.freshPrefix(),
-        ServerProcess.freePort());
-    try (ServerProcess server = switchboard("switchboard-single", env, true);
-        LoadGenerator gen = new LoadGenerator(true)) {
-      Http http = new Http(server.port);
-      List<String> tokens = Switchboard.users(http, "bench-user-", MEMBERS);
-      List<String> rooms = Switchboard.rooms(http, "bench-room-", ROOMS, tokens);
-      Opened opened = gen.open(fanoutMembers(rooms, tokens, server.port, server.port, true), 50);
-      requireAll(opened, "switchboard fanout sockets");
-      warmUp(gen, "warm-up (not reported)", "fanout/saturate");
-      Measured cpu = new Measured(server.pid(), pgUrl);
-      details.add("CPU columns: user+system CPU from /proc/<pid>/stat over each measured step (first send to the end of its drain),"
-          + " of the server JVM and of the Postgres backends connected to its database (listed at the step's start); server µs/msg and"
-          + " pg µs/msg per message sent (a message is stored once), server µs/delivery per message received by a socket; the ceiling"
-          + " has no Postgres");
-      if (scenarios.contains("fanout")) {
-        out[0] = step(gen, "fanout", BASE_RATE, fanoutSeconds, cpu);
-        table.add(out[0], "fanout (fixed load)", "");
-      }
-      if (scenarios.contains("saturate")) {
-        out[1] = saturate(gen, "saturate", cpu);
-        sbFirstFailing = firstFailing;
-      }
-      gen.closeAll();
-    } catch (RuntimeException e) {
-      failed("fanout/saturate", e);
+    Map<String, String> env = Switchboard.env("bench-" + what, pgUrl, backends.redisUrl, Backends.freshPrefix(), ServerProcess.freePort());
+    if (realistic) {
+      env.remove("SWITCHBOARD_BCRYPT_COST");
     }
-    return out;
+    try (ServerProcess server = switchboard("switchboard-" + what, env, !realistic);
+        LoadGenerator gen = new LoadGenerator(true, realistic)) {
+      Http http = new Http(server.port);
+      long t0 = System.nanoTime();
+      // signUp registers and then signs in over HTTP: one bcrypt hash and one bcrypt verify per user
+      List<String> tokens = Switchboard.users(http, "bench-" + what + "-user-", MEMBERS);
+      List<String> rooms = Switchboard.rooms(http, "bench-" + what + "-room-", ROOMS, tokens);
+      if (realistic) {
+        Switchboard.rooms(http, "bench-" + what + "-idle-room-", IDLE_ROOMS, tokens);
+        String line = String.format("%s: %d users signed up and in (default bcrypt cost), %d measured and %d idle rooms, every user a"
+            + " member of all, every send with a unique clientMsgId; set up over HTTP in %.1f s", name, MEMBERS, ROOMS, IDLE_ROOMS,
+            (System.nanoTime() - t0) / 1e9);
+        System.out.println("  " + line);
+        details.add(line);
+      }
+      requireAll(gen.open(fanoutMembers(rooms, tokens, server.port, server.port, true), 50), "switchboard " + what + " sockets");
+      ServerRun run = measure(gen, name, new Measured(server.pid(), pgUrl), fixed, ramp);
+      gen.closeAll();
+      return run;
+    } catch (RuntimeException e) {
+      failed(name.isEmpty() ? "fanout/saturate" : name, e);
+      return null;
+    }
+  }
+
+  /**
+   * A reference server ({@code mainClass} with the arguments {@code <port>} and, with {@code pgUrl}, {@code <pgUrl>
+   * plain|realistic}) measured by {@link #measure} like Switchboard; answers null when it failed.
+   */
+  private ServerRun ceilingNode(String name, Class<?> mainClass, String pgUrl, boolean realistic) {
+    int port = ServerProcess.freePort();
+    List<String> args = new ArrayList<>(List.of(Integer.toString(port)));
+    if (pgUrl != null) {
+      args.add(pgUrl);
+      args.add(realistic ? "realistic" : "plain");
+    }
+    System.out.println("starting " + name + " server ...");
+    try (ServerProcess server = ServerProcess.start(name, machine, serverJvm, mainClass.getName(), args, Map.of(), port, "/ready", logDir);
+        LoadGenerator gen = new LoadGenerator(false, realistic)) {
+      requireAll(gen.open(fanoutMembers(ceilingRooms(), null, port, port, true), 50), name + " sockets");
+      ServerRun run = measure(gen, name, new Measured(server.pid(), pgUrl), true, true);
+      gen.closeAll();
+      return run;
+    } catch (RuntimeException e) {
+      failed(name, e);
+      return null;
+    }
+  }
+
+  /** A server's fixed-load step (null when not run) and its saturate ramps (none when not run). */
+  record ServerRun(String name, Result fixed, List<Ramp> ramps) {
+    /** The ramp whose capacity is the median (the lower middle one of an even number); null without ramps. */
+    Ramp median() {
+      if (ramps.isEmpty()) {
+        return null;
+      }
+      List<Ramp> sorted = new ArrayList<>(ramps);
+      sorted.sort(java.util.Comparator.comparingDouble(Ramp::capacity));
+      return sorted.get((sorted.size() - 1) / 2);
+    }
+  }
+
+  /** One saturate ramp: its best passing step (null if none), that step's index, and its first step over the SLO (null: cap hit). */
+  record Ramp(Result best, int bestStep, Result failing) {
+    double capacity() {
+      return best == null ? 0 : best.delivered();
+    }
+  }
+
+  /**
+   * The measurement every server gets: one warm-up, then (when {@code fixed}) the fixed-load fanout step and (when
+   * {@code ramp}) {@link #repeats} saturate ramps, with table rows; {@code name} prefixes the labels ("" for the single
+   * Switchboard node).
+   */
+  private ServerRun measure(LoadGenerator gen, String name, Measured cpu, boolean fixed, boolean ramp) {
+    warmUp(gen, named(name, "warm-up (not reported)"), name.isEmpty() ? "fanout/saturate" : name);
+    Result fixedStep = null;
+    if (fixed) {
+      fixedStep = step(gen, named(name, "fanout"), BASE_RATE, fanoutSeconds, cpu);
+      table.add(fixedStep, name.isEmpty() ? "fanout (fixed load)" : name + ": fanout (fixed load)", "");
+    }
+    List<Ramp> ramps = new ArrayList<>();
+    if (ramp) {
+      String rampName = named(name, "saturate");
+      int start = firstStep;
+      for (int i = 1; i <= repeats; i++) {
+        Ramp r = saturate(gen, repeats == 1 ? rampName : rampName + " #" + i, cpu, start);
+        ramps.add(r);
+        start = r.best() == null ? firstStep : Math.max(firstStep, r.bestStep() - RESTART_BELOW);
+      }
+      if (repeats > 1) {
+        medianRow(rampName, ramps);
+      }
+    }
+    return new ServerRun(name, fixedStep, ramps);
+  }
+
+  private static String named(String name, String what) {
+    return name.isEmpty() ? what : name + " " + what;
+  }
+
+  /** The median ramp's capacity step as a row, with the spread of the ramps' capacities. */
+  private void medianRow(String rampName, List<Ramp> ramps) {
+    Ramp median = new ServerRun(rampName, null, ramps).median();
+    double min = ramps.stream().mapToDouble(Ramp::capacity).min().orElse(0);
+    double max = ramps.stream().mapToDouble(Ramp::capacity).max().orElse(0);
+    String spread = String.format("%s-%s", Table.rate(min), Table.rate(max))
+        + (median.capacity() > 0 ? String.format(" (%.1f %%)", 100 * (max - min) / median.capacity()) : " (median: no step met the SLO)");
+    StringBuilder each = new StringBuilder();
+    for (int i = 0; i < ramps.size(); i++) {
+      each.append(i == 0 ? "" : ", ").append('#').append(i + 1).append(' ').append(Table.rate(ramps.get(i).capacity()));
+    }
+    String label = rampName + ": median capacity of " + ramps.size();
+    if (median.best() != null) {
+      table.add(median.best(), label, spread);
+    } else {
+      table.add(label, "no step met the SLO", "", "", "", "", "", "", "", "", "", spread);
+    }
+    String line = String.format("%s: capacity at SLO per ramp %s deliveries/s; median %s (ramp #%d), spread min-max %s", rampName, each,
+        Table.rate(median.capacity()), ramps.indexOf(median) + 1, spread);
+    System.out.println("  " + line);
+    details.add(line);
   }
 
   /** Whose CPU a step measures: a server JVM and, when {@code pgUrl} is not null, the Postgres backends of that database. */
@@ -224,6 +374,11 @@ public final class Benchmark {
               : String.format("; Postgres backends %.0f ms: %.1f µs/msg sent, %.2f µs/delivery", r.cpu().pgMs(), r.pgUsPerMessage(),
                   r.pgUsPerDelivery()));
     }
+    if (window != null && !Double.isNaN(r.cpu().walRecords())) {
+      System.out.printf("  %-28s WAL %.1f records, %,.0f bytes per msg sent (%,.0f records, %,.0f bytes, cluster-wide); %,.0f deliveries"
+          + " per core-second (server + Postgres)%n", "", r.walRecordsPerMessage(), r.walBytesPerMessage(), r.cpu().walRecords(),
+          r.cpu().walBytes(), r.deliveriesPerCoreSecond());
+    }
     if (r.ack().count() > 0) {
       System.out.printf("  %-28s acks p50 %7.2f p95 %7.2f p99 %7.2f max %8.1f ms%n", "", r.ack().p50(), r.ack().p95(), r.ack().p99(),
           r.ack().max());
@@ -249,12 +404,15 @@ public final class Benchmark {
     return r.latency().count() > 0 && r.latency().p99() <= SLO_P99_MS && r.deliveredFraction() >= SLO_DELIVERED && r.errors() == 0;
   }
 
-  /** Raises the rate by {@link #STEP_FACTOR} per step until a step misses the SLO; answers the best passing step. */
-  private Result saturate(LoadGenerator gen, String name, Measured cpu) {
+  /**
+   * Raises the rate by {@link #STEP_FACTOR} per step, from step {@code start} up to the step cap, until a step misses the
+   * SLO; adds its rows to the table and answers the ramp.
+   */
+  private Ramp saturate(LoadGenerator gen, String name, Measured cpu, int start) {
     Result best = null;
+    int bestStep = -1;
     Result failing = null;
-    firstFailing = null;
-    for (int k = firstStep; k < firstStep + maxSteps; k++) {
+    for (int k = start; k < firstStep + maxSteps; k++) {
       double rate = BASE_RATE * Math.pow(STEP_FACTOR, k);
       Result r = step(gen, name + " step " + (k + 1), rate, stepSeconds, cpu);
       if (!meetsSlo(r)) {
@@ -263,6 +421,7 @@ public final class Benchmark {
       }
       if (best == null || r.delivered() > best.delivered()) {
         best = r;
+        bestStep = k;
       }
     }
     if (best != null) {
@@ -271,13 +430,13 @@ public final class Benchmark {
       table.add(name + ": capacity at SLO", "no step met the SLO");
     }
     if (failing != null) {
-      firstFailing = failing;
       table.add(failing, name + ": first step over SLO", "");
     } else {
       table.add(name + ": no step over SLO", "-", "", "", "", "", "", "", "", "", "", "step cap hit");
-      details.add(name + ": all " + maxSteps + " steps met the SLO; the capacity at SLO is at least the best step's");
+      details.add(name + ": every step up to the cap (step " + (firstStep + maxSteps) + ") met the SLO; the capacity at SLO is at least"
+          + " the best step's");
     }
-    return best;
+    return new Ramp(best, bestStep, failing);
   }
 
   /** Idle authenticated sockets in steps; server RSS per socket and connect rate. */
@@ -367,30 +526,75 @@ public final class Benchmark {
     }
   }
 
-  /** The bare Vert.x broadcast server, driven the same way; Switchboard's capacity as a fraction of it. */
-  private void ceiling(Result sbCapacity) {
-    int port = ServerProcess.freePort();
-    System.out.println("starting ceiling server ...");
-    try (ServerProcess server = ServerProcess.start("ceiling", machine, serverJvm, CeilingServer.class.getName(),
-        List.of(Integer.toString(port)), Map.of(), port, "/ready", logDir);
-        LoadGenerator gen = new LoadGenerator(false)) {
-      requireAll(gen.open(fanoutMembers(ceilingRooms(), null, port, port, true), 50), "ceiling sockets");
-      warmUp(gen, "ceiling warm-up (not reported)", "ceiling");
-      Measured cpu = new Measured(server.pid(), null);
-      Result fixed = step(gen, "ceiling fanout", BASE_RATE, fanoutSeconds, cpu);
-      table.add(fixed, "ceiling: fanout (fixed load)", "");
-      Result best = saturate(gen, "ceiling saturate", cpu);
-      if (best != null && sbCapacity != null) {
-        table.add("Switchboard capacity / ceiling capacity", "", "", "", "", "", "", "", "", "", "",
-            String.format("%.1f %%", 100 * sbCapacity.delivered() / best.delivered()));
-      } else if (best != null && sbFirstFailing != null) {
-        table.add("Switchboard capacity / ceiling capacity", "", "", "", "", "", "", "", "", "", "",
-            String.format("< %.1f %%", 100 * sbFirstFailing.offered() / best.delivered()));
-      }
-      gen.closeAll();
-    } catch (RuntimeException e) {
-      failed("ceiling", e);
+  /**
+   * The rows and target lines comparing a Switchboard run with the ceilings' ({@code ceiling} and {@code pg} may be null:
+   * their rows are left out), from the median ramps and the fixed-load steps.
+   */
+  private void ratios(String title, ServerRun sb, ServerRun ceiling, ServerRun pg) {
+    if (sb == null || ceiling == null && pg == null) {
+      return;
     }
+    Ramp sbRamp = sb.median();
+    for (ServerRun ref : java.util.Arrays.asList(ceiling, pg)) {
+      Ramp refRamp = ref == null ? null : ref.median();
+      if (sbRamp == null || refRamp == null) {
+        continue;
+      }
+      String value = refRamp.best() == null ? "-"
+          : sbRamp.best() != null ? String.format("%.1f %%", 100 * sbRamp.capacity() / refRamp.capacity())
+          : sbRamp.failing() != null ? String.format("< %.1f %%", 100 * sbRamp.failing().offered() / refRamp.capacity()) : "-";
+      ratioRow(title + " capacity / " + ref.name() + " capacity", value, String.format("%s / %s deliveries/s at SLO, median ramps",
+          capacityText(sbRamp), capacityText(refRamp)));
+    }
+    Ramp pgRamp = pg == null ? null : pg.median();
+    if (sbRamp != null && pgRamp != null) {
+      compare(title, pg.name(), "deliveries per busy core-second at capacity", perCoreSecond(sbRamp), perCoreSecond(pgRamp), ">=", 2);
+    }
+    Result fixed = sb.fixed();
+    Result pgFixed = pg == null ? null : pg.fixed();
+    Result ceilingFixed = ceiling == null ? null : ceiling.fixed();
+    if (fixed != null && pgFixed != null) {
+      compare(title, pg.name(), "Postgres CPU µs/msg at fixed load", fixed.pgUsPerMessage(), pgFixed.pgUsPerMessage(), "<=", 1.5);
+      compare(title, pg.name(), "fixed-load p99 ms", fixed.latency().p99(), pgFixed.latency().p99(), "<=", 1.5);
+    }
+    if (fixed != null && ceilingFixed != null) {
+      compare(title, ceiling.name(), "fixed-load p99 ms", fixed.latency().p99(), ceilingFixed.latency().p99(), null, 0);
+    }
+    if (fixed != null && pgFixed != null) {
+      compare(title, pg.name(), "WAL records/msg at fixed load", fixed.walRecordsPerMessage(), pgFixed.walRecordsPerMessage(), null, 0);
+      compare(title, pg.name(), "WAL bytes/msg at fixed load", fixed.walBytesPerMessage(), pgFixed.walBytesPerMessage(), null, 0);
+    }
+  }
+
+  private static String capacityText(Ramp ramp) {
+    return ramp.best() != null ? Table.rate(ramp.capacity())
+        : ramp.failing() != null ? "none (first step " + Table.rate(ramp.failing().offered()) + " offered missed)" : "none";
+  }
+
+  /** Deliveries per busy core-second of the ramp's capacity step; NaN when no step met the SLO. */
+  private static double perCoreSecond(Ramp ramp) {
+    return ramp.best() == null ? Double.NaN : ramp.best().deliveriesPerCoreSecond();
+  }
+
+  /** A ratio row {@code title / ref} of one quantity; with {@code op} (">=" or "<="), a target line too. */
+  private void compare(String title, String ref, String quantity, double value, double refValue, String op, double target) {
+    double ratio = value / refValue;
+    String text = Double.isNaN(ratio) || Double.isInfinite(ratio) ? "-" : String.format("x%.2f", ratio);
+    ratioRow(quantity + ": " + title + " / " + ref, text, String.format("%s / %s", number(value), number(refValue)));
+    if (op != null) {
+      boolean met = !text.equals("-") && (op.equals(">=") ? ratio >= target : ratio <= target);
+      targets.add(String.format("%-70s %s %.1f: %s (%s / %s) %s", quantity + ", " + title + " / " + ref, op, target, text, number(value),
+          number(refValue), text.equals("-") ? "NOT MEASURED" : met ? "met" : "MISSED"));
+    }
+  }
+
+  private static String number(double v) {
+    return Double.isNaN(v) ? "-" : v < 100 ? String.format("%.2f", v) : String.format("%,.0f", v);
+  }
+
+  private void ratioRow(String label, String value, String detail) {
+    table.add(label, "", "", "", "", "", "", "", "", "", "", value);
+    details.add(label + ": " + value + " (" + detail + ")");
   }
 
   /**

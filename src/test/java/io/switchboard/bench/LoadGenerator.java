@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * calling thread only waits for results). Senders write {@code {"type":"send","text":"<nanos>|<step>.<n>"}}
  * open loop at a fixed rate, their phases spread evenly over the period; every received frame carrying such a text is a delivery, timed against
  * the nanoTime in it (the same JVM sent it) and counted per message, so that a missing or repeated
- * delivery is seen. Frames that carry a {@code "seq"} are also checked per socket for order.
+ * delivery is seen. With {@code clientMsgIds}, every send also carries a {@code "clientMsgId"} unique to the run. Frames that carry a {@code "seq"} are also checked per socket for order.
  */
 final class LoadGenerator implements AutoCloseable {
 
@@ -41,6 +41,8 @@ final class LoadGenerator implements AutoCloseable {
   private final Context context;
   private final WebSocketClient client;
   private final boolean awaitFirstFrame;
+  private final boolean clientMsgIds;
+  private final String run = Long.toString(System.nanoTime(), 36);
   private final List<Sock> sockets = new ArrayList<>();
   private final List<Sock> senders = new ArrayList<>();
   private int[] measuredPerRoom = new int[0];
@@ -65,11 +67,17 @@ final class LoadGenerator implements AutoCloseable {
   private Latencies acks = new Latencies();
   private boolean closingAll;
 
+  /** A generator whose sends carry no {@code clientMsgId}. */
+  LoadGenerator(boolean awaitFirstFrame) {
+    this(awaitFirstFrame, false);
+  }
+
   /**
    * @param awaitFirstFrame a socket counts as open when its first frame (Switchboard's welcome) arrived,
    *     not when the upgrade completed
+   * @param clientMsgIds every send carries a {@code clientMsgId} unique to this generator's run
    */
-  LoadGenerator(boolean awaitFirstFrame) {
+  LoadGenerator(boolean awaitFirstFrame, boolean clientMsgIds) {
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
     this.context = vertx.getOrCreateContext();
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -79,6 +87,7 @@ final class LoadGenerator implements AutoCloseable {
         .setConnectTimeout(60_000)
         .setReuseAddress(true));
     this.awaitFirstFrame = awaitFirstFrame;
+    this.clientMsgIds = clientMsgIds;
   }
 
   private final class Sock {
@@ -298,7 +307,8 @@ final class LoadGenerator implements AutoCloseable {
     expectedTotal += expected[id];
     long now = System.nanoTime();
     s.unacked.add(now);
-    String frame = "{\"type\":\"send\",\"text\":\"" + now + "|" + step + "." + id + "\"}";
+    String frame = "{\"type\":\"send\",\"text\":\"" + now + "|" + step + "." + id
+        + (clientMsgIds ? "\",\"clientMsgId\":\"" + run + "-" + step + "-" + id : "") + "\"}";
     s.ws.writeTextMessage(frame).onFailure(e -> {
       sendFailures++;
       if (firstError == null) {
@@ -434,6 +444,21 @@ final class LoadGenerator implements AutoCloseable {
 
     double pgUsPerDelivery() {
       return perUnit(cpu.pgMs(), deliveries());
+    }
+
+    /** WAL records (cluster-wide) per message sent; NaN when not measured. */
+    double walRecordsPerMessage() {
+      return perUnit(cpu.walRecords() / 1000, sent);
+    }
+
+    double walBytesPerMessage() {
+      return perUnit(cpu.walBytes() / 1000, sent);
+    }
+
+    /** Deliveries per core-second of the server JVM and its Postgres backends (NaN when the CPU was not measured). */
+    double deliveriesPerCoreSecond() {
+      double ms = cpu.serverMs() + (Double.isNaN(cpu.pgMs()) ? 0 : cpu.pgMs());
+      return Double.isNaN(ms) || ms <= 0 ? Double.NaN : deliveries() / (ms / 1000);
     }
 
     private static double perUnit(double ms, long n) {

@@ -8,7 +8,7 @@ final class Table {
 
   static final List<String> HEADER = List.of("scenario", "offered/s", "delivered/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
       "lost", "errors", "RSS/socket", "connect/s", "vs ceiling", "commit ms", "loop max ms", "server CPU ms", "PG CPU ms",
-      "server µs/msg", "server µs/delivery", "pg µs/msg");
+      "server µs/msg", "server µs/delivery", "pg µs/msg", "WAL rec/msg", "WAL B/msg", "deliveries/core-s");
   /** The columns every table shows; the later ones only when a row fills them. */
   static final int BASE_COLUMNS = 12;
 
@@ -25,7 +25,8 @@ final class Table {
   void add(LoadGenerator.Result r, String label, String vsCeiling) {
     add(label, rate(r.offered()), rate(r.delivered()), ms(r.latency().p50()), ms(r.latency().p95()), ms(r.latency().p99()),
         ms(r.latency().max()), Long.toString(r.lost()), Long.toString(r.errors()), "", "", vsCeiling, "", "", "", "",
-        us(r.serverUsPerMessage()), us(r.serverUsPerDelivery()), us(r.pgUsPerMessage()));
+        us(r.serverUsPerMessage()), us(r.serverUsPerDelivery()), us(r.pgUsPerMessage()), us(r.walRecordsPerMessage()),
+        us(r.walBytesPerMessage()), Double.isNaN(r.deliveriesPerCoreSecond()) ? "" : rate(r.deliveriesPerCoreSecond()));
   }
 
   /** Microseconds, blank when not measured. */
