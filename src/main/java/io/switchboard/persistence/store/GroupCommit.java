@@ -24,10 +24,11 @@ import java.util.function.Predicate;
  * {@code arguments}, in the batch's order) and answers one row per item, in that order. Each item's
  * promise completes only after its batch committed.
  *
- * <p>Two stages: the first statement (the common case, kept small) may leave items to the second
- * (the general one) by answering a row that {@code again} accepts; those items go out together in
- * the second statement, in order, before their keys are free again, so a key's items still commit
- * in arrival order.
+ * <p>Two stages: the first statement (the common case, kept small; for a batch of one item its own
+ * statement, which takes the item's values, not arrays, and answers one row or none) may leave items
+ * to the second (the general one) by answering a row that {@code again} accepts, or, for one item,
+ * no row; those items go out together in the second statement, in order, before their keys are free
+ * again, so a key's items still commit in arrival order.
  *
  * <p>Order: an item has a key (here: its conversation); a key is in at most one batch in flight at a
  * time, so the items of one key are written in arrival order. When a batch fails as a whole (one
@@ -37,11 +38,15 @@ import java.util.function.Predicate;
  */
 final class GroupCommit<T> {
 
+  /** A statement and how it takes a batch's items. */
+  record Statement<T>(String sql, Function<List<T>, Tuple> arguments) {
+  }
+
   private final Pool pool;
-  private final String sql;
-  private final String second;
+  private final Statement<T> single;
+  private final Statement<T> plain;
+  private final Statement<T> general;
   private final Predicate<Row> again;
-  private final Function<List<T>, Tuple> arguments;
   private final int maxBatch;
   private final int maxInFlight;
   private final DistributionSummary committedSizes;
@@ -50,17 +55,18 @@ final class GroupCommit<T> {
   private int inFlight;
 
   /**
-   * {@code sql} first; the items whose row {@code again} accepts then go through {@code second} (both
-   * take the same arguments); {@code committedSizes} records the items of each statement that committed.
+   * {@code single} (a batch of one) or {@code plain} first; the items whose row {@code again} accepts
+   * (or that {@code single} answered no row for) then go through {@code general}; {@code committedSizes}
+   * records the items each statement answered for (those it did not leave to the next).
    */
-  GroupCommit(Pool pool, String sql, Predicate<Row> again, String second, Function<List<T>, Tuple> arguments, int maxBatch,
+  GroupCommit(Pool pool, Statement<T> single, Statement<T> plain, Predicate<Row> again, Statement<T> general, int maxBatch,
       int maxInFlight, DistributionSummary committedSizes) {
     this.pool = pool;
     this.committedSizes = committedSizes;
-    this.sql = sql;
+    this.single = single;
+    this.plain = plain;
     this.again = again;
-    this.second = second;
-    this.arguments = arguments;
+    this.general = general;
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
   }
@@ -111,12 +117,16 @@ final class GroupCommit<T> {
   }
 
   private Future<Void> run(List<Pending<T>> batch) {
-    return stage(batch, sql, true);
+    return stage(batch, true);
   }
 
-  /** One statement for {@code batch}; after {@code sql}, the items left to the second statement go through it. */
-  private Future<Void> stage(List<Pending<T>> batch, String statement, boolean first) {
+  /** One statement for {@code batch}; after the first stage's, the items it left go through the general one. */
+  private Future<Void> stage(List<Pending<T>> batch, boolean first) {
+    Statement<T> statement = !first ? general : batch.size() == 1 ? single : plain;
     return write(batch, statement).compose(rows -> {
+      if (first && statement == single && rows.size() == 0) {
+        return stage(batch, false);
+      }
       if (rows.size() != batch.size()) {
         IllegalStateException wrong = new IllegalStateException("batch of " + batch.size() + " answered " + rows.size() + " rows");
         batch.forEach(p -> p.result.tryFail(wrong));
@@ -134,13 +144,16 @@ final class GroupCommit<T> {
           outcomes.add(row);
         }
       }
+      if (left.size() < batch.size()) {
+        committedSizes.record(batch.size() - left.size());
+      }
       if (left.isEmpty()) {
         complete(batch, outcomes);
         return Future.<Void>succeededFuture();
       }
       // answered in the batch's order once the second statement is done, so a sender's acks keep the order of its sends
-      return stage(left, second, false).andThen(ar -> complete(batch, outcomes));
-    }, failure -> batch.size() == 1 ? fail(batch.get(0), failure) : oneByOne(batch, 0, statement, first));
+      return stage(left, false).andThen(ar -> complete(batch, outcomes));
+    }, failure -> batch.size() == 1 ? fail(batch.get(0), failure) : oneByOne(batch, 0, first));
   }
 
   /** Completes each item in order with its row, or as its second-stage retry ended. */
@@ -161,10 +174,10 @@ final class GroupCommit<T> {
     }
   }
 
-  private Future<RowSet<Row>> write(List<Pending<T>> batch, String statement) {
+  private Future<RowSet<Row>> write(List<Pending<T>> batch, Statement<T> statement) {
     List<T> items = new ArrayList<>(batch.size());
     batch.forEach(p -> items.add(p.item));
-    return pool.preparedQuery(statement).execute(arguments.apply(items)).onSuccess(rows -> committedSizes.record(items.size()));
+    return pool.preparedQuery(statement.sql()).execute(statement.arguments().apply(items));
   }
 
   private Future<Void> fail(Pending<T> p, Throwable failure) {
@@ -173,11 +186,11 @@ final class GroupCommit<T> {
   }
 
   /** After a failed batch (nothing of it committed): each item alone, in order, through the same stages. */
-  private Future<Void> oneByOne(List<Pending<T>> batch, int index, String statement, boolean first) {
+  private Future<Void> oneByOne(List<Pending<T>> batch, int index, boolean first) {
     if (index == batch.size()) {
       return Future.succeededFuture();
     }
-    return stage(List.of(batch.get(index)), statement, first).transform(ar -> oneByOne(batch, index + 1, statement, first));
+    return stage(List.of(batch.get(index)), first).transform(ar -> oneByOne(batch, index + 1, first));
   }
 
   private record Pending<T>(UUID key, T item, Promise<Row> result) {

@@ -64,6 +64,29 @@ public final class MessageStore {
   static final String BY_CLIENT_MSG_ID = SELECT + " WHERE m.conversation_id = $1 AND m.sender_id = $2 AND m.client_msg_id = $3";
   static final String BY_SEQ = SELECT + " WHERE m.conversation_id = $1 AND m.seq = $2";
   /**
+   * {@link #SEND_PLAIN} for a batch of one message (what a quiet conversation sends), in the least a
+   * stored message takes: the values as they are, not arrays; one update of the conversation's row
+   * (its lock serialises the conversation's writers, and one lock cannot deadlock), matching only
+   * while slow mode is off, the sender is a participant and the {@code clientMsgId} is new; the
+   * insert; the sender's name. Answers the stored message, or no row (then {@link #SEND} answers).
+   */
+  static final String SEND_SINGLE = """
+      WITH bump AS (
+        UPDATE conversations c SET last_seq = c.last_seq + 1, last_activity_at = now()
+         WHERE c.id = $2 AND c.slow_mode_seconds = 0
+           AND EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = $2 AND p.user_id = $3)
+           AND ($5::text IS NULL OR NOT EXISTS (SELECT 1 FROM messages m
+                 WHERE m.conversation_id = $2 AND m.sender_id = $3 AND m.client_msg_id = $5))
+        RETURNING c.last_seq),
+      ins AS (
+        INSERT INTO messages (id, conversation_id, seq, kind, sender_id, text, client_msg_id, media_id)
+        SELECT $1, $2, bump.last_seq, 'user', $3, $4, $5, $6 FROM bump
+        RETURNING id, conversation_id, seq, kind, sender_id, text, client_msg_id, state, created_at, media_id)
+      SELECT true AS participant, NULL::float8 AS wait_seconds, false AS duplicate, ins.*,
+             u.username, u.display_name, u.avatar_id, md.width AS media_width, md.height AS media_height, md.size AS media_size
+        FROM ins LEFT JOIN users u ON u.id = ins.sender_id LEFT JOIN media md ON md.id = ins.media_id""";
+
+  /**
    * The common case of a batch, in as little work as a message allows: the senders are participants,
    * the {@code clientMsgId}s are new and the conversations are not in slow mode. It takes the same
    * arrays and locks as {@link #SEND}; the items that pass those checks get their seqs from one
@@ -223,8 +246,9 @@ public final class MessageStore {
   /** {@code commitSizes}: messages per group commit ({@code switchboard_group_commit_size}). */
   public MessageStore(Pool pool, DistributionSummary commitSizes) {
     this.pool = pool;
-    this.sends = new GroupCommit<>(pool, SEND_PLAIN, row -> row.getUUID("id") == null, SEND, MessageStore::batchArguments, MAX_BATCH,
-        MAX_IN_FLIGHT, commitSizes);
+    this.sends = new GroupCommit<>(pool, new GroupCommit.Statement<>(SEND_SINGLE, MessageStore::singleArguments),
+        new GroupCommit.Statement<>(SEND_PLAIN, MessageStore::batchArguments), row -> row.getUUID("id") == null,
+        new GroupCommit.Statement<>(SEND, MessageStore::batchArguments), MAX_BATCH, MAX_IN_FLIGHT, commitSizes);
   }
 
   /**
@@ -256,6 +280,11 @@ public final class MessageStore {
 
   /** One message of a {@link #SEND} batch. */
   private record Item(UUID id, UUID conversation, UUID sender, String text, String clientMsgId, UUID media) {
+  }
+
+  private static Tuple singleArguments(List<Item> items) {
+    Item item = items.get(0);
+    return Tuple.of(item.id(), item.conversation(), item.sender(), item.text(), item.clientMsgId(), item.media());
   }
 
   private static Tuple batchArguments(List<Item> items) {
