@@ -3,6 +3,7 @@ package io.switchboard.persistence.store;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -33,8 +34,9 @@ import java.util.function.Predicate;
  * <p>Order: an item has a key (here: its conversation); a key is in at most one batch in flight at a
  * time, so the items of one key are written in arrival order. When a batch fails as a whole (one
  * item raised an error, which rolls the whole statement back), its items are written again one at a
- * time, in order, each in its own transaction, so one bad item fails alone. Confined to the owning
- * verticle's event loop.
+ * time, in order, each in its own transaction, so one bad item fails alone. Only a statement the
+ * server refused (a {@code PgException}: rolled back) is written again; one without an answer may
+ * have committed, so its items fail. Confined to the owning verticle's event loop.
  */
 final class GroupCommit<T> {
 
@@ -153,7 +155,20 @@ final class GroupCommit<T> {
       }
       // answered in the batch's order once the second statement is done, so a sender's acks keep the order of its sends
       return stage(left, false).andThen(ar -> complete(batch, outcomes));
-    }, failure -> batch.size() == 1 ? fail(batch.get(0), failure) : oneByOne(batch, 0, first));
+    }, failure -> {
+      if (!(failure instanceof PgException)) {
+        // no answer from the server (a lost connection, a full pool): whether the statement committed is
+        // unknown, so nothing is written again; the senders retry, with their clientMsgId where they have one
+        batch.forEach(p -> p.result.tryFail(failure));
+        return Future.<Void>succeededFuture();
+      }
+      if (batch.size() > 1) {
+        return oneByOne(batch, 0, first);
+      }
+      // one item: the general statement answers what the first could not (say, a clientMsgId that another
+      // node committed meanwhile), before the key is free, so the answer keeps its place in the order
+      return first ? stage(batch, false) : fail(batch.get(0), failure);
+    });
   }
 
   /** Completes each item in order with its row, or as its second-stage retry ended. */

@@ -101,8 +101,8 @@ public final class MessageStore {
         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
           WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, media_id, ord)),
       locked AS MATERIALIZED (
-        SELECT count(pg_advisory_xact_lock(%1$d, hashtext(x.conversation_id::text))) AS n
-          FROM (SELECT DISTINCT conversation_id FROM input ORDER BY conversation_id) x),
+        SELECT count(pg_advisory_xact_lock(%1$d, x.k)) AS n
+          FROM (SELECT DISTINCT hashtext(conversation_id::text) AS k FROM input ORDER BY k) x),
       fresh AS MATERIALIZED (
         SELECT i.*, row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS nth
           FROM input i
@@ -133,13 +133,16 @@ public final class MessageStore {
    * A batch of messages in one statement, every case answered (the group commit's second stage, after
    * {@link #SEND_PLAIN}): the items come as arrays, in order,
    * and one row per item comes back in the same order. The statement first takes a transaction-scoped
-   * advisory lock per conversation of the batch, sorted (in memory: no WAL, no dirtied page), so
+   * advisory lock per conversation of the batch, sorted by the lock's key (in memory: no WAL, no dirtied page), so
    * concurrent batches, of this node or another, cannot deadlock and each conversation has one writer
    * at a time until the commit, slow mode's {@code last_sent_at} included. Each conversation's seqs are
    * then taken by one {@code UPDATE … RETURNING} of its row (its new {@code last_seq}, minus the
-   * batch's messages there), so they continue without a gap. The senders' participant rows are only
-   * read: a send that races the sender's removal is ordered before the removal, as if it had come a
-   * moment earlier. An item whose {@code clientMsgId} is already stored answers the stored message
+   * batch's messages there), so they continue without a gap. The senders' participant rows are
+   * locked too, which reads their newest version: the statement's snapshot is older than the
+   * advisory lock it may have waited for, and slow mode's {@code last_sent_at} must be the one the
+   * batch before it (of any node) wrote. (This statement only sees the cases the plain ones leave,
+   * so the lock's WAL record is not paid by the common case.) A send that races the sender's removal
+   * is ordered before the removal, as if it had come a moment earlier. An item whose {@code clientMsgId} is already stored answers the stored message
    * ({@code duplicate}); an item whose sender is no participant ({@code participant} false) or that
    * slow mode refuses ({@code wait_seconds}) writes nothing and takes no seq. In slow mode a sender
    * gets at most one message per batch (the others wait a whole interval from it), and
@@ -152,15 +155,16 @@ public final class MessageStore {
         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
           WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, media_id, ord)),
       locked AS MATERIALIZED (
-        SELECT count(pg_advisory_xact_lock(%d, hashtext(x.conversation_id::text))) AS n
-          FROM (SELECT DISTINCT conversation_id FROM input ORDER BY conversation_id) x),
+        SELECT count(pg_advisory_xact_lock(%d, x.k)) AS n
+          FROM (SELECT DISTINCT hashtext(conversation_id::text) AS k FROM input ORDER BY k) x),
       conv AS MATERIALIZED (
         SELECT c.id, c.slow_mode_seconds FROM conversations c
          WHERE c.id = ANY($2::uuid[]) AND (SELECT n FROM locked) > 0),
       member AS MATERIALIZED (
         SELECT p.conversation_id, p.user_id, p.last_sent_at FROM participants p
          WHERE (p.conversation_id, p.user_id) IN (SELECT DISTINCT conversation_id, sender_id FROM input)
-           AND p.conversation_id IN (SELECT id FROM conv)),
+           AND p.conversation_id IN (SELECT id FROM conv)
+           FOR NO KEY UPDATE),
       dup AS MATERIALIZED (
         SELECT i.ord, m.* FROM input i
           JOIN messages m ON m.conversation_id = i.conversation_id AND m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id

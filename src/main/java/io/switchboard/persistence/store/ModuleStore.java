@@ -88,7 +88,7 @@ public final class ModuleStore {
    */
   static final String HEARTBEATS = """
       WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(hash, connection, at)),
-      cur AS (SELECT hash, connection FROM modules WHERE hash = ANY($1::text[]) ORDER BY hash FOR UPDATE),
+      cur AS (SELECT hash, connection FROM modules WHERE hash = ANY($1::text[]) ORDER BY hash FOR NO KEY UPDATE),
       written AS (UPDATE modules m SET last_heartbeat = GREATEST(m.last_heartbeat, v.at)
                     FROM v JOIN cur ON cur.hash = v.hash AND cur.connection = v.connection
                    WHERE m.hash = v.hash
@@ -136,9 +136,17 @@ public final class ModuleStore {
       """ + alerts(4) + """
 
       SELECT hash, name, now() AS at FROM gone""";
+  /**
+   * Sets offline the modules whose last written heartbeat is too old. It locks them first, in hash
+   * order as the heartbeat flush does, skipping the rows a flush holds (those are alive), so the two
+   * cannot deadlock; the update then checks each locked row's newest version again.
+   */
   static final String EXPIRE = """
-      WITH gone AS (UPDATE modules SET online = false, node = NULL, connection = NULL
-                     WHERE online AND last_heartbeat < now() - make_interval(secs => $1::int) RETURNING hash, name),
+      WITH due AS (SELECT hash FROM modules WHERE online AND last_heartbeat < now() - make_interval(secs => $1::int)
+                    ORDER BY hash FOR NO KEY UPDATE SKIP LOCKED),
+      gone AS (UPDATE modules m SET online = false, node = NULL, connection = NULL FROM due
+                WHERE m.hash = due.hash AND m.online AND m.last_heartbeat < now() - make_interval(secs => $1::int)
+               RETURNING m.hash, m.name),
       changed AS (SELECT hash, name, false AS online, now() AS at FROM gone),
       """ + alerts(2) + """
 
