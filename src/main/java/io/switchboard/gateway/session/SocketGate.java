@@ -72,6 +72,7 @@ public final class SocketGate {
             .onFailure(e -> abandoned.accept(admitted))
             .map(ws -> {
               detach(ctx);
+              LeanConnection.trim(request);
               return opener.apply(ws, admitted);
             }))
         .onSuccess(Session::start)
