@@ -36,7 +36,8 @@ final class HeadTimeout implements Handler<RoutingContext> {
 
   private static final class Watch {
     long timer = -1;
-    HttpServerRequest request;
+    /** Identifies the request being served (not the request itself: an upgraded connection keeps its watch). */
+    Object request;
     boolean closed;
   }
 
@@ -65,7 +66,8 @@ final class HeadTimeout implements Handler<RoutingContext> {
     Watch w = watches.get(conn);
     if (w != null) {
       cancel(w);
-      w.request = request;
+      Object current = new Object();
+      w.request = current;
       boolean h2 = request.version() == HttpVersion.HTTP_2; // streams overlap (never the case while h2c is off)
       if (h2 || "websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
         watches.remove(conn); // a WebSocket is watched by its pings and the idle timeout
@@ -73,7 +75,7 @@ final class HeadTimeout implements Handler<RoutingContext> {
       if (!h2) {
         ctx.addEndHandler(ar -> {
           // a failure means the connection closed, a 101 that it became a WebSocket; a newer pipelined request rearms itself
-          if (ar.succeeded() && ctx.response().getStatusCode() != 101 && w.request == request && !w.closed) {
+          if (ar.succeeded() && ctx.response().getStatusCode() != 101 && w.request == current && !w.closed) {
             watches.put(conn, w);
             arm(conn, w);
           }

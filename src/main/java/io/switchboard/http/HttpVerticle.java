@@ -200,6 +200,11 @@ public final class HttpVerticle extends VerticleBase {
         .setWebSocketSubProtocols(List.of(SocketGate.SUBPROTOCOL))
         .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
         .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
+        // no permessage-deflate (nor the old per-frame deflate), which Vert.x accepts by default and every browser offers:
+        // each socket would keep a zlib deflater and inflater for its whole life, ~65 KB of native memory, for frames of
+        // a few hundred bytes (an idle socket is ~8 KB without them)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         // a connection (HTTP or WebSocket) silent both ways this long is closed; WebSocket pings keep quiet sockets busy
         .setIdleTimeout(config.get(Settings.HTTP_IDLE_TIMEOUT_SECONDS))
         .setIdleTimeoutUnit(TimeUnit.SECONDS)

@@ -47,6 +47,31 @@ class ChatSocketTest {
     return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port()).setURI(uri);
   }
 
+  /** Browsers offer permessage-deflate; the server declines it (each socket would keep zlib state, ~65 KB, for life). */
+  @Test
+  void deflateOffersAreDeclined() throws Exception {
+    String id = Conversations.group(http, ann, bob);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /ws/chat/" + id + "?token=" + ann.token() + " HTTP/1.1\r\n"
+          + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits, x-webkit-deflate-frame\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      StringBuilder head = new StringBuilder();
+      java.io.InputStream in = socket.getInputStream();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        head.append((char) b);
+      }
+      assertThat(head.toString()).startsWith("HTTP/1.1 101");
+      assertThat(head.toString().toLowerCase()).doesNotContain("sec-websocket-extensions");
+    }
+  }
+
   @Test
   void upgradeRefusalsAreHttpStatuses() {
     String id = Conversations.group(http, ann, bob);

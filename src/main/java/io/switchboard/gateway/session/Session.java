@@ -36,7 +36,8 @@ abstract class Session implements Sessions.Member {
   protected final Sessions sessions;
   private final String kind;
   private final TokenBucket budget;
-  private final ArrayDeque<Long> badFrames = new ArrayDeque<>();
+  /** Times of the recent bad frames; made on the first (most sockets never send one). */
+  private ArrayDeque<Long> badFrames;
   private long lastHeard = System.currentTimeMillis();
   private boolean closed;
 
@@ -145,6 +146,9 @@ abstract class Session implements Sessions.Member {
   /** An error frame that counts toward the 1008 close. */
   protected final void bad(String code, String message, Object ref) {
     long now = System.currentTimeMillis();
+    if (badFrames == null) {
+      badFrames = new ArrayDeque<>(BAD_FRAME_LIMIT);
+    }
     badFrames.addLast(now);
     while (!badFrames.isEmpty() && badFrames.peekFirst() < now - BAD_FRAME_WINDOW_MS) {
       badFrames.pollFirst();

@@ -5,6 +5,7 @@ import io.switchboard.auth.Principal;
 import io.switchboard.error.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BiFunction;
@@ -69,7 +70,11 @@ public final class SocketGate {
     admit.apply(request)
         .compose(admitted -> request.toWebSocket()
             .onFailure(e -> abandoned.accept(admitted))
-            .map(ws -> opener.apply(ws, admitted)))
+            .map(ws -> {
+              detach(ctx);
+              LeanConnection.trim(request);
+              return opener.apply(ws, admitted);
+            }))
         .onSuccess(Session::start)
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
@@ -77,6 +82,19 @@ public final class SocketGate {
             ctx.fail(e);
           }
         });
+  }
+
+  /**
+   * Vert.x keeps the upgrade request, its response and its connection for as long as the socket lives
+   * (the socket's channel handler holds the handshake that made it). The router's handlers on that
+   * response would keep the whole routing context too (its data, body, end handlers, the request
+   * wrapper): they never run once the connection is a WebSocket, so they are dropped, and so are the
+   * headers of the 101, which are written.
+   */
+  private static void detach(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response();
+    response.endHandler(null).closeHandler(null).exceptionHandler(null).headersEndHandler(null).bodyEndHandler(null);
+    response.headers().clear();
   }
 
   /** The resume cursor {@code param}, or null; a 400 naming it when it is not a non-negative integer. */
