@@ -27,6 +27,7 @@ import io.switchboard.persistence.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public final class PersistenceVerticle extends VerticleBase {
   private final NodeContext node;
   private final DatabaseUrl url;
   private Pool pool;
+  private Pool sendPool;
   /** Messages committed in the current event-loop task, not yet announced; null when none. */
   private List<Message> announcing;
 
@@ -65,6 +67,16 @@ public final class PersistenceVerticle extends VerticleBase {
         .connectingTo(url.options().setPipeliningLimit(256)
             .setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(16_384)
             .addProperty("plan_cache_mode", "force_generic_plan"))
+        .using(vertx)
+        .build();
+    // the group commit's own connections, one per batch in flight: its statements are planned once per
+    // connection (generic plans), perhaps while the tables are still small, and a plan made then would
+    // scan (even hash) a whole table once it has grown (seen: messages hashed for every batch); without
+    // sequential scans the planner walks the indexes those statements are written for, whatever the sizes
+    sendPool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(MessageStore.MAX_IN_FLIGHT).setMaxWaitQueueSize(node.config().get(Settings.PG_MAX_WAIT_QUEUE))
+            .setName("switchboard-send"))
+        .connectingTo(new PgConnectOptions(url.options()).addProperty("enable_seqscan", "off"))
         .using(vertx)
         .build();
     Bus.consume(vertx, Addresses.DB_PING, v -> pool.query("SELECT 1").execute().map(rows -> true));
@@ -144,7 +156,7 @@ public final class PersistenceVerticle extends VerticleBase {
     Bus.consume(vertx, Addresses.PARTICIPANT_REMOVE, conversations::remove);
     Bus.consume(vertx, Addresses.CONVERSATION_UPDATE, conversations::update);
     Bus.consume(vertx, Addresses.CONVERSATION_MARK_READ, conversations::markRead);
-    MessageStore messages = new MessageStore(pool, node.meters().groupCommitSize());
+    MessageStore messages = new MessageStore(pool, sendPool, node.meters().groupCommitSize());
     Bus.consume(vertx, Addresses.MESSAGE_SEND, send -> messages.send(send).onSuccess(sent -> {
       if (!sent.duplicate()) {
         announce(sent.message());
@@ -210,6 +222,7 @@ public final class PersistenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    return Future.join(pool == null ? Future.succeededFuture() : pool.close(),
+        sendPool == null ? Future.succeededFuture() : sendPool.close());
   }
 }

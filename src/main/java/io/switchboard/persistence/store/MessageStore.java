@@ -242,15 +242,18 @@ public final class MessageStore {
   /** At most this many messages share one commit. */
   static final int MAX_BATCH = 256;
   /** Batches in flight at once (on distinct conversations). */
-  static final int MAX_IN_FLIGHT = 2;
+  public static final int MAX_IN_FLIGHT = 2;
 
   private final Pool pool;
   private final GroupCommit<Item> sends;
 
-  /** {@code commitSizes}: messages per group commit ({@code switchboard_group_commit_size}). */
-  public MessageStore(Pool pool, DistributionSummary commitSizes) {
+  /**
+   * {@code sendPool}: the group commit's connections ({@link #MAX_IN_FLIGHT}, planned without sequential
+   * scans); {@code commitSizes}: messages per group commit ({@code switchboard_group_commit_size}).
+   */
+  public MessageStore(Pool pool, Pool sendPool, DistributionSummary commitSizes) {
     this.pool = pool;
-    this.sends = new GroupCommit<>(pool, new GroupCommit.Statement<>(SEND_SINGLE, MessageStore::singleArguments),
+    this.sends = new GroupCommit<>(sendPool, new GroupCommit.Statement<>(SEND_SINGLE, MessageStore::singleArguments),
         new GroupCommit.Statement<>(SEND_PLAIN, MessageStore::batchArguments), row -> row.getUUID("id") == null,
         new GroupCommit.Statement<>(SEND, MessageStore::batchArguments), MAX_BATCH, MAX_IN_FLIGHT, commitSizes);
   }
