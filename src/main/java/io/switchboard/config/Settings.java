@@ -36,7 +36,7 @@ public final class Settings {
   public static final Setting<String> PG_URL = new Setting<>("pg.url", "SWITCHBOARD_PG_URL", "",
       uri("postgresql", "postgres"), "Postgres URL postgresql://user:pass@host:port/db (unset = embedded Postgres under data.dir)");
   public static final Setting<Integer> PG_POOL_SIZE = new Setting<>("pg.poolSize", "SWITCHBOARD_PG_POOL_SIZE", "8",
-      intRange(1, 200), "Postgres connections per node");
+      intRange(1, 200), "Postgres connections per node, besides the group commit's own 2");
   public static final Setting<Integer> PG_EMBEDDED_PORT = new Setting<>("pg.embeddedPort", "SWITCHBOARD_PG_EMBEDDED_PORT", "0",
       intRange(0, 65535), "port of the embedded Postgres (0 = any free port)");
 
