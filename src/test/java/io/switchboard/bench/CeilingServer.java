@@ -2,8 +2,10 @@ package io.switchboard.bench;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.VertxOptions;
 import java.util.List;
@@ -41,8 +43,13 @@ public final class CeilingServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return listen(vertx, port, this::socket);
+  }
+
+  /** The reference servers' listener: WebSockets to {@code sockets}, any other request answered 200 (readiness). */
+  static Future<HttpServer> listen(Vertx vertx, int port, Handler<ServerWebSocket> sockets) {
     return vertx.createHttpServer()
-        .webSocketHandler(this::socket)
+        .webSocketHandler(sockets)
         .requestHandler(req -> req.response().end("ok"))
         .listen(port, "127.0.0.1");
   }

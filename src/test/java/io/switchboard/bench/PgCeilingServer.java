@@ -73,10 +73,7 @@ public final class PgCeilingServer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer()
-        .webSocketHandler(this::socket)
-        .requestHandler(req -> req.response().end("ok"))
-        .listen(port, "127.0.0.1");
+    return CeilingServer.listen(vertx, port, this::socket);
   }
 
   private void socket(ServerWebSocket ws) {
