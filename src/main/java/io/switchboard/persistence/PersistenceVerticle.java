@@ -53,6 +53,11 @@ public final class PersistenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // every statement is prepared once per connection and planned once (generic plans): the batch
+    // statements (longer than the client's default cacheable length) cost more to plan than to run
+    PgConnectOptions connect = url.options().setPipeliningLimit(256)
+        .setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(16_384)
+        .addProperty("plan_cache_mode", "force_generic_plan");
     pool = PgBuilder.pool()
         // a request that finds every connection busy and the wait queue full fails at once with
         // ConnectionPoolTooBusyException, which Bus answers as 503 unavailable. The pool is not
@@ -62,11 +67,7 @@ public final class PersistenceVerticle extends VerticleBase {
         .with(new PoolOptions().setMaxSize(node.config().get(Settings.PG_POOL_SIZE))
             .setMaxWaitQueueSize(node.config().get(Settings.PG_MAX_WAIT_QUEUE))
             .setName("switchboard"))
-        // every statement is prepared once per connection and planned once: the message batch
-        // statement (longer than the client's default cacheable length) costs more to plan than to run
-        .connectingTo(url.options().setPipeliningLimit(256)
-            .setCachePreparedStatements(true).setPreparedStatementCacheSqlLimit(16_384)
-            .addProperty("plan_cache_mode", "force_generic_plan"))
+        .connectingTo(connect)
         .using(vertx)
         .build();
     // the group commit's own connections, one per batch in flight: its statements are planned once per
@@ -76,7 +77,7 @@ public final class PersistenceVerticle extends VerticleBase {
     sendPool = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(MessageStore.MAX_IN_FLIGHT).setMaxWaitQueueSize(node.config().get(Settings.PG_MAX_WAIT_QUEUE))
             .setName("switchboard-send"))
-        .connectingTo(new PgConnectOptions(url.options()).addProperty("enable_seqscan", "off"))
+        .connectingTo(new PgConnectOptions(connect).addProperty("enable_seqscan", "off"))
         .using(vertx)
         .build();
     Bus.consume(vertx, Addresses.DB_PING, v -> pool.query("SELECT 1").execute().map(rows -> true));

@@ -88,7 +88,7 @@ final class GroupCommit<T> {
         return;
       }
       inFlight++;
-      run(batch).onComplete(ar -> {
+      stage(batch, true).onComplete(ar -> {
         for (Pending<T> p : batch) {
           busy.remove(p.key);
         }
@@ -118,10 +118,6 @@ final class GroupCommit<T> {
     return batch;
   }
 
-  private Future<Void> run(List<Pending<T>> batch) {
-    return stage(batch, true);
-  }
-
   /** One statement for {@code batch}; after the first stage's, the items it left go through the general one. */
   private Future<Void> stage(List<Pending<T>> batch, boolean first) {
     Statement<T> statement = !first ? general : batch.size() == 1 ? single : plain;
@@ -135,15 +131,15 @@ final class GroupCommit<T> {
         return Future.<Void>succeededFuture();
       }
       List<Pending<T>> left = new ArrayList<>();
-      List<Object> outcomes = new ArrayList<>(batch.size());
+      List<Future<Row>> outcomes = new ArrayList<>(batch.size());
       for (Row row : rows) {
         Pending<T> p = batch.get(outcomes.size());
         if (first && again.test(row)) {
           Pending<T> retry = new Pending<>(p.key, p.item, Promise.promise());
           left.add(retry);
-          outcomes.add(retry);
+          outcomes.add(retry.result.future());
         } else {
-          outcomes.add(row);
+          outcomes.add(Future.succeededFuture(row));
         }
       }
       if (left.size() < batch.size()) {
@@ -171,20 +167,15 @@ final class GroupCommit<T> {
     });
   }
 
-  /** Completes each item in order with its row, or as its second-stage retry ended. */
-  @SuppressWarnings("unchecked")
-  private void complete(List<Pending<T>> batch, List<Object> outcomes) {
+  /** Completes each item, in order, as its row or its second-stage retry ended. */
+  private void complete(List<Pending<T>> batch, List<Future<Row>> outcomes) {
     for (int i = 0; i < batch.size(); i++) {
+      Future<Row> outcome = outcomes.get(i);
       Promise<Row> result = batch.get(i).result;
-      if (outcomes.get(i) instanceof Row row) {
-        result.tryComplete(row);
+      if (outcome.succeeded()) {
+        result.tryComplete(outcome.result());
       } else {
-        Future<Row> retried = ((Pending<T>) outcomes.get(i)).result.future();
-        if (retried.succeeded()) {
-          result.tryComplete(retried.result());
-        } else {
-          result.tryFail(retried.failed() ? retried.cause() : new IllegalStateException("second stage left the item unanswered"));
-        }
+        result.tryFail(outcome.failed() ? outcome.cause() : new IllegalStateException("second stage left the item unanswered"));
       }
     }
   }

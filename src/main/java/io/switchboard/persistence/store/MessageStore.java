@@ -53,6 +53,20 @@ public final class MessageStore {
   /** The advisory-lock class of the send path's per-conversation locks (the first key of {@code pg_advisory_xact_lock(int, int)}). */
   static final int SEND_LOCKS = 0x5342_0001;
 
+  /**
+   * The start of both batch statements: the items, from arrays, with their order ({@code input}), and
+   * a transaction-scoped advisory lock per conversation of the batch, taken in the order of the locks'
+   * keys ({@code locked}; a statement makes its row updates wait for it).
+   */
+  private static final String BATCH = """
+      WITH input AS MATERIALIZED (
+        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
+          WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, media_id, ord)),
+      locked AS MATERIALIZED (
+        SELECT count(pg_advisory_xact_lock(%d, x.k)) AS n
+          FROM (SELECT DISTINCT hashtext(conversation_id::text) AS k FROM input ORDER BY k) x),
+      """.formatted(SEND_LOCKS);
+
   static final String SELECT = """
       SELECT m.id, m.conversation_id, m.seq, m.kind, m.sender_id, m.text, m.client_msg_id, m.state, m.created_at,
              u.username, u.display_name, u.avatar_id, m.media_id, md.width AS media_width, md.height AS media_height,
@@ -96,13 +110,7 @@ public final class MessageStore {
    * retried {@code clientMsgId}, slow mode, no such conversation) goes through {@link #SEND}, which
    * answers each of those cases, right after, before its conversation takes another batch.
    */
-  static final String SEND_PLAIN = """
-      WITH input AS MATERIALIZED (
-        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
-          WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, media_id, ord)),
-      locked AS MATERIALIZED (
-        SELECT count(pg_advisory_xact_lock(%1$d, x.k)) AS n
-          FROM (SELECT DISTINCT hashtext(conversation_id::text) AS k FROM input ORDER BY k) x),
+  static final String SEND_PLAIN = BATCH + """
       fresh AS MATERIALIZED (
         SELECT i.*, row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS nth
           FROM input i
@@ -127,14 +135,13 @@ public final class MessageStore {
         LEFT JOIN ins s ON s.id = i.id
         LEFT JOIN users u ON u.id = s.sender_id
         LEFT JOIN media md ON md.id = s.media_id
-       ORDER BY i.ord""".formatted(SEND_LOCKS);
+       ORDER BY i.ord""";
 
   /**
    * A batch of messages in one statement, every case answered (the group commit's second stage, after
-   * {@link #SEND_PLAIN}): the items come as arrays, in order,
-   * and one row per item comes back in the same order. The statement first takes a transaction-scoped
-   * advisory lock per conversation of the batch, sorted by the lock's key (in memory: no WAL, no dirtied page), so
-   * concurrent batches, of this node or another, cannot deadlock and each conversation has one writer
+   * {@link #SEND_PLAIN}): the items come as arrays, in order, and one row per item comes back in the
+   * same order. The statement first takes a transaction-scoped advisory lock per conversation of the
+   * batch, sorted by the lock's key (in memory: no WAL, no dirtied page), so concurrent batches, of this node or another, cannot deadlock and each conversation has one writer
    * at a time until the commit, slow mode's {@code last_sent_at} included. Each conversation's seqs are
    * then taken by one {@code UPDATE … RETURNING} of its row (its new {@code last_seq}, minus the
    * batch's messages there), so they continue without a gap. The senders' participant rows are
@@ -142,7 +149,8 @@ public final class MessageStore {
    * advisory lock it may have waited for, and slow mode's {@code last_sent_at} must be the one the
    * batch before it (of any node) wrote. (This statement only sees the cases the plain ones leave,
    * so the lock's WAL record is not paid by the common case.) A send that races the sender's removal
-   * is ordered before the removal, as if it had come a moment earlier. An item whose {@code clientMsgId} is already stored answers the stored message
+   * is ordered before the removal, as if it had come a moment earlier. An item whose
+   * {@code clientMsgId} is already stored answers the stored message
    * ({@code duplicate}); an item whose sender is no participant ({@code participant} false) or that
    * slow mode refuses ({@code wait_seconds}) writes nothing and takes no seq. In slow mode a sender
    * gets at most one message per batch (the others wait a whole interval from it), and
@@ -150,13 +158,7 @@ public final class MessageStore {
    * key entry (and the {@code clientMsgId} entry when there is one); per conversation and batch one
    * heap-only update of the conversation row; per batch one commit.
    */
-  static final String SEND = """
-      WITH input AS MATERIALIZED (
-        SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
-          WITH ORDINALITY AS t(id, conversation_id, sender_id, text, client_msg_id, media_id, ord)),
-      locked AS MATERIALIZED (
-        SELECT count(pg_advisory_xact_lock(%d, x.k)) AS n
-          FROM (SELECT DISTINCT hashtext(conversation_id::text) AS k FROM input ORDER BY k) x),
+  static final String SEND = BATCH + """
       conv AS MATERIALIZED (
         SELECT c.id, c.slow_mode_seconds FROM conversations c
          WHERE c.id = ANY($2::uuid[]) AND (SELECT n FROM locked) > 0),
@@ -216,7 +218,7 @@ public final class MessageStore {
         LEFT JOIN stored s ON s.ord_id = i.id
         LEFT JOIN users u ON u.id = s.sender_id
         LEFT JOIN media md ON md.id = s.media_id
-       ORDER BY i.ord""".formatted(SEND_LOCKS);
+       ORDER BY i.ord""";
   /**
    * One system message: its seq taken from the conversation row, which the update locks to the commit
    * as the group commit's batches do, so seqs stay without gaps whoever writes.
