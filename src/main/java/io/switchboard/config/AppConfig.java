@@ -26,6 +26,15 @@ public final class AppConfig {
     return "prod".equals(get(Settings.PROFILE));
   }
 
+  /** The Redis URLs of {@code redis.url}: one in standalone mode, the seed nodes in cluster mode; empty without Redis. */
+  public java.util.List<String> redisUrls() {
+    return isSet(Settings.REDIS_URL) ? java.util.List.of(get(Settings.REDIS_URL).split(",")) : java.util.List.of();
+  }
+
+  public boolean redisCluster() {
+    return "cluster".equals(get(Settings.REDIS_MODE));
+  }
+
   public String nodeId() {
     return get(Settings.NODE_ID);
   }

@@ -85,6 +85,7 @@ public final class ConfigLoader {
           + "): quiet WebSockets may be closed as idle before the server pings them");
     }
     checkSecret(config);
+    checkRedis(config);
     checkBcryptCost(config);
     checkModuleFlush(config);
     checkMetricsExposure(config);
@@ -110,6 +111,31 @@ public final class ConfigLoader {
     }
     if (secret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw new ConfigException("configuration error: SWITCHBOARD_JWT_SECRET (jwt.secret) must be at least 32 bytes when SWITCHBOARD_PROFILE=prod");
+    }
+  }
+
+  /**
+   * A list of URLs names a cluster's seed nodes; one standalone Redis has one URL. A Redis Cluster has
+   * only database 0.
+   */
+  private static void checkRedis(AppConfig config) {
+    List<String> urls = config.redisUrls();
+    if (!config.redisCluster()) {
+      if (urls.size() > 1) {
+        throw new ConfigException("configuration error: SWITCHBOARD_REDIS_URL (redis.url) lists " + urls.size()
+            + " URLs; a list of seed nodes needs SWITCHBOARD_REDIS_MODE=cluster, standalone mode takes one URL");
+      }
+      return;
+    }
+    if (urls.isEmpty()) {
+      throw new ConfigException("configuration error: SWITCHBOARD_REDIS_MODE=cluster needs SWITCHBOARD_REDIS_URL (redis.url), the seed nodes");
+    }
+    for (String url : urls) {
+      String path = java.net.URI.create(url).getPath();
+      if (path != null && path.length() > 1 && Integer.parseInt(path.substring(1)) != 0) {
+        throw new ConfigException("configuration error: SWITCHBOARD_REDIS_URL (redis.url) names database " + path.substring(1)
+            + "; a Redis Cluster has only database 0");
+      }
     }
   }
 

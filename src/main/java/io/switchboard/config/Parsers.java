@@ -12,6 +12,13 @@ final class Parsers {
   private Parsers() {
   }
 
+  /** A refusal whose message must not be followed by the raw value (it may hold a password). */
+  static final class Unechoed extends IllegalArgumentException {
+    Unechoed(String message) {
+      super(message);
+    }
+  }
+
   static Function<String, Integer> intRange(int min, int max) {
     return raw -> {
       int value;
@@ -140,6 +147,62 @@ final class Parsers {
       }
       throw new IllegalArgumentException("must be one of " + String.join(", ", values));
     };
+  }
+
+  /**
+   * One Redis URL, or several separated by commas (a cluster's seed nodes): each {@code redis://} or
+   * {@code rediss://} with a host, an optional port and password, and at most a database number as its
+   * path. The parts are returned trimmed, joined by commas. A password never appears in the error.
+   */
+  static Function<String, String> redisUrls() {
+    return raw -> {
+      if (raw == null || raw.isBlank()) {
+        return null;
+      }
+      List<String> parts = new ArrayList<>();
+      for (String part : raw.split(",", -1)) {
+        String p = part.trim();
+        String why = redisUrlProblem(p);
+        if (why != null) {
+          throw new Unechoed("must be redis:// or rediss:// URLs separated by commas; "
+              + (p.isEmpty() ? "an empty entry" : "\"" + maskPassword(p) + "\"") + " " + why);
+        }
+        parts.add(p);
+      }
+      return String.join(",", parts);
+    };
+  }
+
+  /** Why {@code url} is not a usable Redis URL, or null when it is. */
+  private static String redisUrlProblem(String url) {
+    if (url.isEmpty()) {
+      return "is not a URL";
+    }
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      return "is not a URL";
+    }
+    if (!"redis".equalsIgnoreCase(uri.getScheme()) && !"rediss".equalsIgnoreCase(uri.getScheme())) {
+      return "does not start with redis:// or rediss://";
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      return "names no host (or a malformed host or port)";
+    }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      return "has a port outside 1-65535";
+    }
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    if (!path.isEmpty() && !path.equals("/") && !path.matches("/[0-9]{1,5}")) {
+      return "has a path that is not a database number";
+    }
+    return null;
+  }
+
+  /** {@code redis://user:secret@host} as {@code redis://user:***@host}, for messages. */
+  static String maskPassword(String url) {
+    return url.replaceFirst("^([A-Za-z]+://[^:@/]*):[^@/]*@", "$1:***@");
   }
 
   static Function<String, String> uri(String... schemes) {

@@ -14,6 +14,8 @@ public record Setting<T>(String key, String env, String defaultValue, Function<S
       return parser.apply(raw);
     } catch (ConfigException e) {
       throw e;
+    } catch (Parsers.Unechoed e) {
+      throw new ConfigException(this, null, e.getMessage());
     } catch (RuntimeException e) {
       throw new ConfigException(this, raw, e.getMessage());
     }

@@ -41,7 +41,9 @@ public final class Settings {
       intRange(0, 65535), "port of the embedded Postgres (0 = any free port)");
 
   public static final Setting<String> REDIS_URL = new Setting<>("redis.url", "SWITCHBOARD_REDIS_URL", "",
-      uri("redis", "rediss"), "Redis URL redis://host:port (unset = single node, no Redis)");
+      redisUrls(), "Redis URL redis://host:port, or in cluster mode a comma-separated list of seed nodes (unset = single node, no Redis)");
+  public static final Setting<String> REDIS_MODE = new Setting<>("redis.mode", "SWITCHBOARD_REDIS_MODE", "standalone",
+      oneOf("standalone", "cluster"), "standalone (one Redis) or cluster (Redis Cluster 7+, sharded pub/sub; redis.url lists seed nodes)");
 
   public static final Setting<String> REDIS_PREFIX = new Setting<>("redis.prefix", "SWITCHBOARD_REDIS_PREFIX", "switchboard:",
       text(), "prefix of every Redis channel and key (lets clusters share one Redis)");
@@ -182,7 +184,7 @@ public final class Settings {
       logLevels(), "levels per logger or package, e.g. io.switchboard.gateway=debug,io.netty=warn (root for every other one)");
 
   public static final List<Setting<?>> ALL = List.of(PROFILE, NODE_ID, DATA_DIR, HTTP_HOST, HTTP_PORT, EVENT_LOOPS, HTTP_INSTANCES,
-      HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
+      HTTP_MAX_BODY_BYTES, HTTP_MAX_UPLOAD_BYTES, PG_URL, PG_POOL_SIZE, PG_EMBEDDED_PORT, REDIS_URL, REDIS_MODE, REDIS_PREFIX, PRESENCE_HEARTBEAT_SECONDS, JWT_SECRET,
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
       CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,
       WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD, RECALL_WINDOW_SECONDS, RATE_BURST, RATE_PER_SECOND,

@@ -80,6 +80,41 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aListOfRedisUrlsNeedsClusterMode() {
+    String seeds = "redis://a:1,redis://b:2";
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_URL", seeds)).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_REDIS_URL").hasMessageContaining("SWITCHBOARD_REDIS_MODE=cluster")
+        .hasMessageNotContaining("\n");
+    AppConfig config = new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_MODE", "cluster",
+        "SWITCHBOARD_REDIS_URL", " redis://a:1 , rediss://:pw@b.example:6380")).load();
+    assertThat(config.redisCluster()).isTrue();
+    assertThat(config.redisUrls()).containsExactly("redis://a:1", "rediss://:pw@b.example:6380");
+    // the default is one standalone Redis
+    AppConfig standalone = new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_URL", "redis://a:1")).load();
+    assertThat(standalone.redisCluster()).isFalse();
+    assertThat(standalone.redisUrls()).containsExactly("redis://a:1");
+  }
+
+  @Test
+  void malformedRedisUrlsAreNamedInOneLineWithoutTheirPassword() {
+    for (String mode : java.util.List.of("standalone", "cluster")) {
+      for (String bad : java.util.List.of("redis://:s3cret@a:1,", "redis://:s3cret@a:1,,redis://b:2", "http://a:1",
+          "redis://:s3cret@a:99999", "redis://", "redis://a:1/x", "redis://a b:1", "redis://:s3cret@a:1,redis//b:2")) {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_MODE", mode, "SWITCHBOARD_REDIS_URL", bad)).load())
+            .as("%s in %s mode", bad, mode)
+            .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_REDIS_URL").hasMessageContaining("redis://")
+            .hasMessageNotContaining("s3cret").hasMessageNotContaining("\n");
+      }
+    }
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_MODE", "cluster")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_REDIS_URL");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_MODE", "cluster", "SWITCHBOARD_REDIS_URL", "redis://a:1/2")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("database 2");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_MODE", "sentinel")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_REDIS_MODE").hasMessageContaining("standalone, cluster");
+  }
+
+  @Test
   void prodAcceptsALongSecret() {
     AppConfig config = new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_PROFILE", "prod",
         "SWITCHBOARD_JWT_SECRET", "0123456789abcdef0123456789abcdef", "SWITCHBOARD_METRICS_TOKEN", "a-metrics-token")).load();

@@ -62,6 +62,18 @@ class StartupTest {
   }
 
   @Test
+  void aListOfRedisUrlsWithoutClusterModeIsNamedInOneLine() throws Exception {
+    Result r = runMain(Map.of("SWITCHBOARD_REDIS_URL", "redis://a:1,redis://b:2"));
+    assertThat(r.exit).isEqualTo(2);
+    assertThat(r.stderr.strip().lines()).hasSize(1);
+    assertThat(r.stderr).contains("SWITCHBOARD_REDIS_URL").contains("SWITCHBOARD_REDIS_MODE=cluster");
+    Result malformed = runMain(Map.of("SWITCHBOARD_REDIS_MODE", "cluster", "SWITCHBOARD_REDIS_URL", "redis://a:1,redis//b:2"));
+    assertThat(malformed.exit).isEqualTo(2);
+    assertThat(malformed.stderr.strip().lines()).hasSize(1);
+    assertThat(malformed.stderr).contains("SWITCHBOARD_REDIS_URL").contains("redis//b:2");
+  }
+
+  @Test
   void generatedDevelopmentSecretIsReadableByItsOwnerOnly() throws Exception {
     Path dir = Files.createTempDirectory("switchboard-secret");
     Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "needs a POSIX file system");
