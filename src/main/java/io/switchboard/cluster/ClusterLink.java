@@ -1,16 +1,28 @@
 package io.switchboard.cluster;
 
+import io.switchboard.config.AppConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 /**
  * Carries payloads between the nodes of a cluster on named channels. {@link LocalLink} when no Redis
- * is configured (a single node: nothing to carry), {@link RedisLink} otherwise. A node subscribes
- * only to the channels its own sockets need.
+ * is configured (a single node: nothing to carry), {@link RedisLink} on one standalone Redis,
+ * {@link RedisClusterLink} on a Redis Cluster. A node subscribes only to the channels its own sockets need.
  */
 public interface ClusterLink {
+
+  /** The link {@code config} asks for: by {@code redis.url} and {@code redis.mode}. */
+  static ClusterLink of(Vertx vertx, AppConfig config) {
+    List<String> urls = config.redisUrls();
+    if (urls.isEmpty()) {
+      return new LocalLink();
+    }
+    return config.redisCluster() ? new RedisClusterLink(vertx, urls) : new RedisLink(vertx, urls.get(0));
+  }
 
   /** Where payloads published by other nodes arrive (channel, payload); set once before {@link #start()}. */
   void onMessage(BiConsumer<String, Buffer> handler);

@@ -2,7 +2,6 @@ package io.switchboard.cluster;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -12,10 +11,7 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
@@ -24,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Redis pub/sub between nodes: one pooled client publishes, one dedicated connection subscribes.
+ * Redis pub/sub between nodes on one standalone Redis: a {@link RedisPublisher} publishes, one
+ * dedicated connection subscribes.
  * When the subscriber connection is lost the link reports down, reconnects with capped exponential
  * backoff (100 ms doubling to 10 s, forever), restores every subscription and then tells
  * {@link #onReconnect} listeners so that they can fill what was missed from Postgres.
@@ -32,21 +29,20 @@ import org.slf4j.LoggerFactory;
  * <p>Publishes go out in order on one dedicated connection (pipelined), so that events of one
  * conversation usually arrive in seq order and receivers rarely need to read a gap from Postgres.
  * While that connection is down, publishes wait in a bounded queue and go out once it is back.
+ * {@link RedisClusterLink} does the same on a Redis Cluster.
  *
  * <p>Everything runs on the event loop of the verticle that created the link; calls from other
  * event loops hop onto it, and the futures they get back complete on their own event loop.
  */
-public final class RedisLink implements ClusterLink {
+public final class RedisLink implements ClusterLink, RedisCommands {
 
   private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 10_000;
-  /** Publishes kept while the publish connection is down; older ones are dropped past this. */
-  private static final int MAX_PENDING = 10_000;
 
   private final Vertx vertx;
   private final Context context;
-  private final Redis publisher;
+  private final RedisPublisher publisher;
   private final Redis subscriberFactory;
   private final Set<String> channels = new HashSet<>();
   private BiConsumer<String, Buffer> handler = (c, p) -> { };
@@ -58,16 +54,6 @@ public final class RedisLink implements ClusterLink {
   /** When the subscriber connection was found lost, or first failed to connect (epoch millis); 0 while it is up. */
   private long downSince;
   private long backoff = MIN_BACKOFF_MS;
-  private final ArrayDeque<Request> pending = new ArrayDeque<>();
-  // Sends that failed in flight, in the order they were sent (failures complete in that order);
-  // they go out again before anything newer.
-  private final ArrayDeque<Request> retry = new ArrayDeque<>();
-  private RedisConnection publishing;
-  private boolean publishConnecting;
-  private boolean flushScheduled;
-  private long droppedPublishes;
-  /** pending + retry, for the meter (read on the scraping thread). */
-  private volatile int queued;
 
   public RedisLink(Vertx vertx, String url) {
     this.vertx = vertx;
@@ -81,7 +67,7 @@ public final class RedisLink implements ClusterLink {
       // Vert.x checks the certificate chain but, unless told, not that it names the host of the URL
       options.getNetClientOptions().setHostnameVerificationAlgorithm("HTTPS");
     }
-    this.publisher = Redis.createClient(vertx, options);
+    this.publisher = new RedisPublisher(vertx, context, Redis.createClient(vertx, options), Command.PUBLISH, true, () -> backoff);
     this.subscriberFactory = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1).setPoolName("redis-subscribe"));
   }
 
@@ -169,102 +155,7 @@ public final class RedisLink implements ClusterLink {
 
   @Override
   public void publish(String channel, Buffer payload) {
-    Request request = Request.cmd(Command.PUBLISH).arg(channel).arg(payload);
-    if (Vertx.currentContext() == context) {
-      enqueue(request);
-    } else {
-      context.runOnContext(v -> enqueue(request));
-    }
-  }
-
-  private void enqueue(Request request) {
-    if (stopped) {
-      return;
-    }
-    pending.add(request);
-    if (pending.size() > MAX_PENDING) {
-      pending.poll();
-      if (droppedPublishes++ % 1000 == 0) {
-        log.atWarn().addKeyValue("dropped", droppedPublishes).log("redis publish queue full; oldest publishes dropped");
-      }
-    }
-    queued = pending.size() + retry.size();
-    // the publishes of one event-loop task (a group commit's messages) go out in one write
-    if (!flushScheduled) {
-      flushScheduled = true;
-      context.runOnContext(v -> {
-        flushScheduled = false;
-        flush();
-      });
-    }
-  }
-
-  private void flush() {
-    if (publishing == null) {
-      connectPublisher();
-      return;
-    }
-    RedisConnection conn = publishing;
-    List<Request> batch = new ArrayList<>(retry.size() + pending.size());
-    batch.addAll(retry);
-    batch.addAll(pending);
-    retry.clear();
-    pending.clear();
-    queued = 0;
-    if (batch.isEmpty()) {
-      return;
-    }
-    Future<?> sent = batch.size() == 1 ? conn.send(batch.get(0)) : conn.batch(batch);
-    sent.onFailure(e -> {
-      // not known to have reached Redis: send them again once a connection is back (receivers drop duplicates)
-      retry.addAll(batch);
-      queued = pending.size() + retry.size();
-      dropPublisher(conn, e.getMessage());
-    });
-  }
-
-  private void connectPublisher() {
-    if (publishConnecting || stopped) {
-      return;
-    }
-    publishConnecting = true;
-    publisher.connect().onComplete(ar -> {
-      publishConnecting = false;
-      if (ar.failed()) {
-        log.atDebug().addKeyValue("error", ar.cause().getMessage()).log("redis publish connection failed");
-        vertx.setTimer(Math.max(MIN_BACKOFF_MS, backoff), id -> {
-          if (hasWork()) {
-            flush();
-          }
-        });
-        return;
-      }
-      RedisConnection conn = ar.result();
-      if (stopped) {
-        conn.close();
-        return;
-      }
-      publishing = conn;
-      conn.exceptionHandler(e -> dropPublisher(conn, e.getMessage()));
-      conn.endHandler(v -> dropPublisher(conn, "connection closed"));
-      flush();
-    });
-  }
-
-  private void dropPublisher(RedisConnection conn, String why) {
-    if (publishing != conn) {
-      return;
-    }
-    publishing = null;
-    log.atDebug().addKeyValue("reason", why).log("redis publish connection lost");
-    conn.close();
-    if (hasWork()) {
-      vertx.setTimer(MIN_BACKOFF_MS, id -> flush());
-    }
-  }
-
-  private boolean hasWork() {
-    return !pending.isEmpty() || !retry.isEmpty();
+    publisher.publish(channel, payload);
   }
 
   @Override
@@ -287,26 +178,14 @@ public final class RedisLink implements ClusterLink {
     });
   }
 
-  /** Runs a command on the pooled client (presence keys and the like). */
+  @Override
   public Future<Response> send(Request request) {
-    return onLink(() -> publisher.send(request));
+    return publisher.send(request);
   }
 
   /** Runs {@code action} on the link's event loop; the answer completes on the caller's event loop. */
   private <T> Future<T> onLink(Supplier<Future<T>> action) {
-    Context caller = Vertx.currentContext();
-    if (caller == context) {
-      return action.get();
-    }
-    Promise<T> answer = Promise.promise();
-    context.runOnContext(v -> action.get().onComplete(ar -> {
-      if (caller == null) {
-        answer.handle(ar);
-      } else {
-        caller.runOnContext(x -> answer.handle(ar));
-      }
-    }));
-    return answer.future();
+    return RedisPublisher.onContext(context, action);
   }
 
   @Override
@@ -321,25 +200,13 @@ public final class RedisLink implements ClusterLink {
 
   @Override
   public int publishQueue() {
-    return queued;
+    return publisher.queued();
   }
-
-  /** How long a stopping link waits for its last publishes to be written. */
-  private static final long LAST_PUBLISHES_MS = 2_000;
 
   @Override
   public Future<Void> stop() {
-    return onLink(() -> {
-      // what is still queued (a stopping node's last changes) is sent before the connections close
-      Future<?> last = Future.succeededFuture();
-      if (publishing != null && hasWork()) {
-        List<Request> batch = new ArrayList<>(retry);
-        batch.addAll(pending);
-        last = publishing.batch(batch).timeout(LAST_PUBLISHES_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
-            .recover(e -> Future.succeededFuture());
-      }
-      return last.transform(x -> close());
-    });
+    // what is still queued (a stopping node's last changes) is sent before the connections close
+    return onLink(() -> publisher.drain().transform(x -> close()));
   }
 
   private Future<Void> close() {
@@ -347,12 +214,6 @@ public final class RedisLink implements ClusterLink {
     up = false;
     RedisConnection conn = subscriber;
     subscriber = null;
-    RedisConnection pub = publishing;
-    publishing = null;
-    pending.clear();
-    retry.clear();
-    queued = 0;
-    return Future.all(conn == null ? Future.succeededFuture() : conn.close(),
-        pub == null ? Future.succeededFuture() : pub.close(), publisher.close(), subscriberFactory.close()).mapEmpty();
+    return Future.all(conn == null ? Future.succeededFuture() : conn.close(), publisher.close(), subscriberFactory.close()).mapEmpty();
   }
 }

@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Presence across the cluster. Each conversation has a hash {@code <prefix>presence:<conversationId>}
+ * Presence across the cluster. Each conversation has a hash {@code <prefix>{presence}:conv:<conversationId>}
  * with a field {@code <nodeId>:<userId>} per node where the user has a socket of it; the value is the
- * node's incarnation (random per start). Each node keeps {@code <prefix>node:<nodeId>} = incarnation
+ * node's incarnation (random per start). Each node keeps {@code <prefix>{presence}:node:<nodeId>} = incarnation
  * with a TTL of three heartbeats, refreshed every heartbeat. An entry counts only while its node's key
  * holds the same incarnation, so the entries of a node that died (or restarted under the same id)
  * stop counting within the TTL; whoever reads them next deletes them and announces the users that
@@ -89,7 +89,7 @@ public final class RedisPresence implements PresenceRegistry {
       if kept then return 1 else return 0 end
       """;
 
-  private final RedisLink link;
+  private final RedisCommands link;
   private final String presencePrefix;
   private final String nodeKeyPrefix;
   private final String nodeId;
@@ -100,10 +100,12 @@ public final class RedisPresence implements PresenceRegistry {
   private BiConsumer<String, String> wentOffline = (c, u) -> { };
   private boolean beaten;
 
-  public RedisPresence(RedisLink link, String prefix, String nodeId, int heartbeatSeconds) {
+  public RedisPresence(RedisCommands link, String prefix, String nodeId, int heartbeatSeconds) {
     this.link = link;
-    this.presencePrefix = prefix + "presence:";
-    this.nodeKeyPrefix = prefix + "node:";
+    // one hash tag for every presence key: on a Redis Cluster they share one slot, so that each script
+    // (which reads node keys it cannot declare in advance) touches one slot only
+    this.presencePrefix = prefix + "{presence}:conv:";
+    this.nodeKeyPrefix = prefix + "{presence}:node:";
     this.nodeId = nodeId;
     this.ttlSeconds = heartbeatSeconds * 3;
   }

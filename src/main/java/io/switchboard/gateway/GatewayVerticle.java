@@ -11,11 +11,10 @@ import io.switchboard.cluster.LocalPresence;
 import io.switchboard.cluster.PresenceRegistry;
 import io.switchboard.cluster.RedisBroker;
 import io.switchboard.cluster.RedisPresence;
-import io.switchboard.cluster.LocalLink;
 import io.switchboard.cluster.NodeEvents;
 import io.switchboard.cluster.NodeInbox;
 import io.switchboard.domain.event.Broadcast;
-import io.switchboard.cluster.RedisLink;
+import io.switchboard.cluster.RedisCommands;
 import io.switchboard.config.Settings;
 import io.switchboard.domain.event.LinkRestored;
 import io.switchboard.domain.event.ParticipantsReloaded;
@@ -60,7 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     var config = node.config();
     String prefix = config.get(Settings.REDIS_PREFIX);
-    link = config.isSet(Settings.REDIS_URL) ? new RedisLink(vertx, config.get(Settings.REDIS_URL)) : new LocalLink();
+    link = ClusterLink.of(vertx, config);
     node.clusterLink(link);
     Channels channels = new Channels(prefix);
     NodeEvents nodeEvents = new NodeEvents(vertx, link, channels.node(), node.nodeId());
@@ -78,9 +77,9 @@ public final class GatewayVerticle extends VerticleBase {
 
     ClusterBroker broker = redisBroker != null ? redisBroker : new LocalBroker(vertx);
     PresenceRegistry presence;
-    if (link instanceof RedisLink redisLink) {
+    if (link instanceof RedisCommands redis) {
       int beat = config.get(Settings.PRESENCE_HEARTBEAT_SECONDS);
-      redisPresence = new RedisPresence(redisLink, prefix, node.nodeId(), beat);
+      redisPresence = new RedisPresence(redis, prefix, node.nodeId(), beat);
       presence = redisPresence;
     } else {
       presence = new LocalPresence();

@@ -1,0 +1,391 @@
+package io.switchboard.cluster;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The link on a Redis Cluster (7+), with sharded pub/sub: every channel is published with
+ * {@code SPUBLISH} and heard with {@code SSUBSCRIBE}, so its traffic stays on the shard owning its
+ * slot. Channels every node needs (node-wide events, everyone's frames, bulk user events) are sharded
+ * channels too, which every node subscribes to: each lives on one shard and reaches every node.
+ *
+ * <p>Publishes and single commands go through vertx-redis-client's cluster client, which routes each
+ * by its key's slot and follows {@code MOVED} redirections (a {@link RedisPublisher}: in order, pipelined,
+ * queued while Redis is away). Subscriptions it cannot route (a subscribed connection takes no
+ * redirection, and a new master would get no message handler), so the link holds one subscriber
+ * connection per master itself, from the slot map of {@code CLUSTER SLOTS}, and subscribes each channel
+ * on the master owning its slot.
+ *
+ * <p>The topology is read again whenever something says it changed: a subscriber connection lost (a
+ * master died), a {@code sunsubscribe} the link did not ask for (the channel's slot moved, or its
+ * master became a replica), an error answer (a redirection). Until every master of the new map is
+ * connected and every channel subscribed again the link is down (readiness and
+ * {@code switchboard_redis_link_up} say so); retries back off from 100 ms to 10 s, forever. Then
+ * {@link #onReconnect} listeners read from Postgres what was missed meanwhile, as after an outage of a
+ * standalone Redis.
+ */
+public final class RedisClusterLink implements ClusterLink, RedisCommands {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisClusterLink.class);
+  private static final long MIN_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 10_000;
+  private static final int CONNECT_TIMEOUT_MS = 5_000;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final List<String> seeds;
+  private final RedisOptions nodeOptions;
+  private final RedisPublisher publisher;
+  private final Set<String> channels = new HashSet<>();
+  private final Map<String, Shard> shards = new HashMap<>();
+  private SlotMap slots;
+  private BiConsumer<String, Buffer> handler = (c, p) -> { };
+  private LongConsumer reconnected = since -> { };
+  private volatile boolean up;
+  private boolean stopped;
+  private boolean everUp;
+  /** When trouble was first noticed, or the first connection failed (epoch millis); 0 while up. */
+  private long downSince;
+  private long backoff = MIN_BACKOFF_MS;
+  private boolean refreshing;
+  private boolean refreshAgain;
+  private long refreshTimer = -1;
+
+  public RedisClusterLink(Vertx vertx, List<String> seeds) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.seeds = List.copyOf(seeds);
+    // each URL carries its password and scheme (rediss:// is TLS); the masters found are reached with the first seed's
+    RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER).setMaxPoolSize(8).setMaxPoolWaiting(10_000)
+        .setMaxWaitingHandlers(100_000).setPoolName("redis-publish");
+    seeds.forEach(options::addConnectionString);
+    tls(options, seeds.get(0));
+    this.publisher = new RedisPublisher(vertx, context, Redis.createClient(vertx, options), Command.SPUBLISH, false, () -> backoff);
+    this.nodeOptions = new RedisOptions().setMaxPoolSize(1).setMaxWaitingHandlers(100_000).setPoolName("redis-subscribe");
+    nodeOptions.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS);
+    tls(nodeOptions, seeds.get(0));
+  }
+
+  private static void tls(RedisOptions options, String url) {
+    if (url.regionMatches(true, 0, "rediss:", 0, 7)) {
+      // Vert.x checks the certificate chain but, unless told, not that it names the host of the URL
+      options.getNetClientOptions().setHostnameVerificationAlgorithm("HTTPS");
+    }
+  }
+
+  /** One master's subscriber connection and the channels subscribed on it. */
+  private final class Shard {
+    final String endpoint;
+    final Redis client;
+    final RedisConnection conn;
+    final Set<String> subscribed = new HashSet<>();
+    /** Our own unsubscribes not yet confirmed, per channel: their confirmations are no news. */
+    final Map<String, Integer> leaving = new HashMap<>();
+
+    Shard(String endpoint, Redis client, RedisConnection conn) {
+      this.endpoint = endpoint;
+      this.client = client;
+      this.conn = conn;
+    }
+
+    Future<Void> subscribe(String channel) {
+      subscribed.add(channel);
+      return conn.send(Request.cmd(Command.SSUBSCRIBE).arg(channel)).mapEmpty();
+    }
+
+    Future<Void> unsubscribe(String channel) {
+      subscribed.remove(channel);
+      leaving.merge(channel, 1, Integer::sum);
+      return conn.send(Request.cmd(Command.SUNSUBSCRIBE).arg(channel)).mapEmpty();
+    }
+
+    boolean current() {
+      return shards.get(endpoint) == this;
+    }
+
+    void push(Response r) {
+      if (r.type() == ResponseType.ERROR) {
+        if (!current()) {
+          return;
+        }
+        // a subscription refused (MOVED, CLUSTERDOWN): the map is stale
+        trouble("subscription refused by " + endpoint + ": " + r);
+        return;
+      }
+      if ((r.type() != ResponseType.MULTI && r.type() != ResponseType.PUSH) || r.size() < 3) {
+        return;
+      }
+      String kind = r.get(0).toString();
+      if ("smessage".equals(kind)) {
+        handler.accept(r.get(1).toString(), r.get(2).toBuffer());
+      } else if ("sunsubscribe".equals(kind) && r.get(1) != null) {
+        String channel = r.get(1).toString();
+        Integer ours = leaving.get(channel);
+        if (ours != null) {
+          if (ours == 1) {
+            leaving.remove(channel);
+          } else {
+            leaving.put(channel, ours - 1);
+          }
+        } else if (subscribed.remove(channel) && channels.contains(channel) && current()) {
+          // Redis dropped it: its slot moved to another master
+          trouble("slot of a channel moved away from " + endpoint);
+        }
+      }
+    }
+
+    Future<Void> close() {
+      return conn.close().transform(x -> client.close());
+    }
+  }
+
+  @Override
+  public void onMessage(BiConsumer<String, Buffer> handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public void onReconnect(LongConsumer handler) {
+    this.reconnected = handler;
+  }
+
+  @Override
+  public Future<Void> start() {
+    return onLink(this::refresh);
+  }
+
+  /** Something says the topology changed: down until a refresh has connected and subscribed everything again. */
+  private void trouble(String why) {
+    if (stopped) {
+      return;
+    }
+    if (up) {
+      up = false;
+      downSince = System.currentTimeMillis();
+      log.atWarn().addKeyValue("reason", why).log("redis link down");
+    } else if (downSince == 0) {
+      downSince = System.currentTimeMillis();
+    }
+    if (refreshTimer >= 0) {
+      return;
+    }
+    long delay = backoff;
+    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    log.atDebug().addKeyValue("inMs", delay).addKeyValue("reason", why).log("redis cluster refresh scheduled");
+    refreshTimer = vertx.setTimer(delay, id -> {
+      refreshTimer = -1;
+      refresh();
+    });
+  }
+
+  /** Reads the slot map, connects every master, subscribes every channel on its master; then up. */
+  private Future<Void> refresh() {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    if (refreshing) {
+      refreshAgain = true;
+      return Future.succeededFuture();
+    }
+    refreshing = true;
+    refreshAgain = false;
+    return slotMap(candidates(), 0, null).compose(this::adopt).andThen(ar -> {
+      refreshing = false;
+      if (ar.failed()) {
+        trouble(String.valueOf(ar.cause().getMessage()));
+      } else if (refreshAgain || refreshTimer >= 0) {
+        trouble("topology changed during a refresh");
+      } else {
+        restored();
+      }
+    });
+  }
+
+  private void restored() {
+    // a node that could not reach Redis at start has missed what was announced meanwhile, too
+    boolean again = everUp || downSince != 0;
+    long wentDown = downSince;
+    downSince = 0;
+    up = true;
+    everUp = true;
+    backoff = MIN_BACKOFF_MS;
+    log.atInfo().addKeyValue("masters", shards.size()).addKeyValue("channels", channels.size())
+        .log(again ? "redis link restored" : "redis link up");
+    if (again) {
+      reconnected.accept(wentDown);
+    }
+  }
+
+  /** The known masters first, then the seeds. */
+  private List<String> candidates() {
+    List<String> all = new ArrayList<>(shards.keySet());
+    seeds.stream().filter(s -> !all.contains(s)).forEach(all::add);
+    return all;
+  }
+
+  private Future<SlotMap> slotMap(List<String> candidates, int i, Throwable last) {
+    if (i >= candidates.size()) {
+      return Future.failedFuture(last == null ? new IllegalStateException("no Redis node to ask") : last);
+    }
+    String endpoint = candidates.get(i);
+    Redis probe = Redis.createClient(vertx, new RedisOptions(nodeOptions).setConnectionString(endpoint));
+    return probe.send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
+        .map(reply -> SlotMap.parse(endpoint, reply))
+        .eventually(probe::close)
+        .recover(e -> slotMap(candidates, i + 1, e));
+  }
+
+  private Future<Void> adopt(SlotMap map) {
+    Set<String> masters = map.masters();
+    for (Shard shard : List.copyOf(shards.values())) {
+      if (!masters.contains(shard.endpoint)) {
+        // no longer a master (a replica now, or gone): its channels move with the resubscription below
+        shards.remove(shard.endpoint);
+        shard.close();
+      }
+    }
+    List<Future<Void>> connecting = new ArrayList<>();
+    for (String endpoint : masters) {
+      if (!shards.containsKey(endpoint)) {
+        connecting.add(connect(endpoint));
+      }
+    }
+    return Future.join(connecting).transform(connected -> {
+      slots = map;
+      // again on every master: a subscription that was refused meanwhile is taken up now (a second one is harmless)
+      List<Future<Void>> subscribed = new ArrayList<>();
+      for (String channel : channels) {
+        subscribed.add(subscribeOnOwner(channel));
+      }
+      return connected.failed() ? Future.failedFuture(connected.cause()) : Future.join(subscribed).mapEmpty();
+    });
+  }
+
+  private Future<Void> connect(String endpoint) {
+    Redis client = Redis.createClient(vertx, new RedisOptions(nodeOptions).setConnectionString(endpoint));
+    return client.connect().<Void>map(conn -> {
+      if (stopped) {
+        conn.close().eventually(client::close);
+        return null;
+      }
+      Shard shard = new Shard(endpoint, client, conn);
+      shards.put(endpoint, shard);
+      conn.handler(shard::push);
+      conn.exceptionHandler(e -> lost(shard, e.getMessage()));
+      conn.endHandler(v -> lost(shard, "connection closed"));
+      return null;
+    }).onFailure(e -> client.close());
+  }
+
+  private void lost(Shard shard, String why) {
+    if (!shard.current()) {
+      return;
+    }
+    shards.remove(shard.endpoint);
+    shard.close();
+    trouble("connection to " + shard.endpoint + " lost: " + why);
+  }
+
+  /** Subscribes {@code channel} on its master (if connected), and unsubscribes it wherever else it was. */
+  private Future<Void> subscribeOnOwner(String channel) {
+    Shard owner = slots == null ? null : shards.get(slots.owner(channel));
+    for (Shard shard : shards.values()) {
+      if (shard != owner && shard.subscribed.contains(channel)) {
+        shard.unsubscribe(channel);
+      }
+    }
+    // without its master the channel is taken up by the next refresh, which the missing master has asked for
+    return owner == null ? Future.succeededFuture() : owner.subscribe(channel);
+  }
+
+  @Override
+  public Future<Void> subscribe(String channel) {
+    return onLink(() -> channels.add(channel) ? subscribeOnOwner(channel) : Future.succeededFuture());
+  }
+
+  @Override
+  public Future<Void> unsubscribe(String channel) {
+    return onLink(() -> {
+      if (!channels.remove(channel)) {
+        return Future.succeededFuture();
+      }
+      List<Future<Void>> sent = new ArrayList<>();
+      for (Shard shard : shards.values()) {
+        if (shard.subscribed.contains(channel)) {
+          sent.add(shard.unsubscribe(channel));
+        }
+      }
+      return Future.join(sent).mapEmpty();
+    });
+  }
+
+  @Override
+  public void publish(String channel, Buffer payload) {
+    publisher.publish(channel, payload);
+  }
+
+  @Override
+  public Future<Response> send(Request request) {
+    return publisher.send(request);
+  }
+
+  private <T> Future<T> onLink(Supplier<Future<T>> action) {
+    return RedisPublisher.onContext(context, action);
+  }
+
+  @Override
+  public boolean up() {
+    return up;
+  }
+
+  @Override
+  public boolean clustered() {
+    return true;
+  }
+
+  @Override
+  public int publishQueue() {
+    return publisher.queued();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    // what is still queued (a stopping node's last changes) is sent before the connections close
+    return onLink(() -> publisher.drain().transform(x -> close()));
+  }
+
+  private Future<Void> close() {
+    stopped = true;
+    up = false;
+    if (refreshTimer >= 0) {
+      vertx.cancelTimer(refreshTimer);
+      refreshTimer = -1;
+    }
+    List<Future<Void>> closing = new ArrayList<>();
+    shards.values().forEach(s -> closing.add(s.close()));
+    shards.clear();
+    closing.add(publisher.close());
+    return Future.join(closing).mapEmpty();
+  }
+}
