@@ -42,9 +42,15 @@ class ClusterChatTest {
 
   @BeforeAll
   static void start() {
-    a = TestNode.start(Map.of("SWITCHBOARD_REDIS_URL", TestRedis.url(), "SWITCHBOARD_REDIS_PREFIX", TestRedis.freshPrefix(),
-        "SWITCHBOARD_RATE_BURST", "100000", "SWITCHBOARD_RATE_PER_SECOND", "100000",
+    startOn(Map.of("SWITCHBOARD_REDIS_URL", TestRedis.url(), "SWITCHBOARD_REDIS_PREFIX", TestRedis.freshPrefix()));
+  }
+
+  /** Both nodes on the Redis that {@code redis} (its settings) names, with the rate limits out of the way. */
+  static void startOn(Map<String, String> redis) {
+    Map<String, String> settings = new java.util.HashMap<>(redis);
+    settings.putAll(Map.of("SWITCHBOARD_RATE_BURST", "100000", "SWITCHBOARD_RATE_PER_SECOND", "100000",
         "SWITCHBOARD_WS_FRAME_BURST", "100000", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "100000"));
+    a = TestNode.start(settings);
     b = TestNode.startPeer(a, Map.of());
     Wait.until(Duration.ofSeconds(10), "both nodes ready", () -> a.http().get("/health/ready").status() == 200
         && b.http().get("/health/ready").status() == 200);
