@@ -4,7 +4,9 @@ package io.switchboard.cluster;
  * The only place Redis channel names are made: {@code <prefix>node} for node-wide events,
  * {@code <prefix>conv:<id>} per conversation, {@code <prefix>user:<id>} per user,
  * {@code <prefix>users} for user events in bulk (every node listens), {@code <prefix>all} for
- * everyone and {@code <prefix>inbox:<id>} for one node.
+ * everyone and {@code <prefix>inbox:<id>} for one node. On a Redis Cluster every one of them is a
+ * sharded channel ({@link RedisClusterLink}); the names carry no hash tag, so conversations and users
+ * spread over the shards by the CRC16 of their whole name.
  */
 public final class Channels {
 

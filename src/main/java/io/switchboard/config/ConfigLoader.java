@@ -116,7 +116,7 @@ public final class ConfigLoader {
 
   /**
    * A list of URLs names a cluster's seed nodes; one standalone Redis has one URL. A Redis Cluster has
-   * only database 0.
+   * only database 0, and slots channels by the hash tags in their names.
    */
   private static void checkRedis(AppConfig config) {
     List<String> urls = config.redisUrls();
@@ -129,6 +129,12 @@ public final class ConfigLoader {
     }
     if (urls.isEmpty()) {
       throw new ConfigException("configuration error: SWITCHBOARD_REDIS_MODE=cluster needs SWITCHBOARD_REDIS_URL (redis.url), the seed nodes");
+    }
+    String prefix = config.get(Settings.REDIS_PREFIX);
+    if (prefix != null && (prefix.contains("{") || prefix.contains("}"))) {
+      // a hash tag in the prefix would put every channel and key on one slot
+      throw new ConfigException("configuration error: SWITCHBOARD_REDIS_PREFIX (redis.prefix) must not contain { or } when"
+          + " SWITCHBOARD_REDIS_MODE=cluster");
     }
     for (String url : urls) {
       String path = java.net.URI.create(url).getPath();

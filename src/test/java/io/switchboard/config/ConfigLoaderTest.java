@@ -110,6 +110,9 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_REDIS_URL");
     assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_MODE", "cluster", "SWITCHBOARD_REDIS_URL", "redis://a:1/2")).load())
         .isInstanceOf(ConfigException.class).hasMessageContaining("database 2");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_MODE", "cluster", "SWITCHBOARD_REDIS_URL", "redis://a:1",
+        "SWITCHBOARD_REDIS_PREFIX", "sb{1}:")).load())
+        .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_REDIS_PREFIX");
     assertThatThrownBy(() -> new ConfigLoader(Map.of(), Map.of("SWITCHBOARD_REDIS_MODE", "sentinel")).load())
         .isInstanceOf(ConfigException.class).hasMessageContaining("SWITCHBOARD_REDIS_MODE").hasMessageContaining("standalone, cluster");
   }
