@@ -151,6 +151,49 @@ class RedisClusterFailoverTest {
     }
   }
 
+  /**
+   * The slot of a conversation's channel moves to another master during traffic (a resharding): Redis
+   * unsubscribes both nodes from it on the old master, they subscribe again on the new one, and every
+   * socket ends with every seq once, in order.
+   */
+  @Test
+  void aChannelsSlotMovingToAnotherMasterDuringTrafficLosesNothingStored() {
+    Account x = Accounts.signUp(a.http(), "rcm-x");
+    Account y = Accounts.signUp(a.http(), "rcm-y");
+    String id = Conversations.group(a.http(), x, y);
+    String channel = prefix + "conv:" + id;
+    List<ChatClient> sockets = List.of(ChatClient.connect(client, a.port(), id, x.token(), null),
+        ChatClient.connect(client, b.port(), id, y.token(), null));
+    try {
+      sockets.forEach(s -> s.next("welcome"));
+      RedisProcess from = redis.masterOf(channel);
+      RedisProcess to = redis.otherMaster(from);
+      Wait.until(Duration.ofSeconds(10), "both nodes subscribed on the channel's master", () -> shardSubscribers(from, channel) == 2);
+      int sent = 0;
+      for (; sent < 10; sent++) {
+        post(sent, id, x, y);
+      }
+      redis.moveSlot(channel, to);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (shardSubscribers(to, channel) < 2) {
+        post(sent++, id, x, y);
+        assertThat(System.nanoTime()).as("both nodes subscribed on the new master within 30 s").isLessThan(deadline);
+      }
+      for (int i = 0; i < 10; i++) {
+        post(sent++, id, x, y);
+      }
+      List<Long> all = LongStream.rangeClosed(1, sent).boxed().toList();
+      for (ChatClient s : sockets) {
+        assertThat(s.messageSeqs(sent)).containsExactlyElementsOf(all);
+        ClusterChatTest.assertNoMoreMessages(s);
+      }
+      assertThat(shardSubscribers(from, channel)).isZero();
+      Wait.until(Duration.ofSeconds(10), "both nodes ready", () -> ready(a) && ready(b));
+    } finally {
+      sockets.forEach(ChatClient::close);
+    }
+  }
+
   /** Message {@code i}, alternately from x on node A and from y on node B. */
   static void post(int i, String id, Account x, Account y) {
     TestNode node = i % 2 == 0 ? a : b;

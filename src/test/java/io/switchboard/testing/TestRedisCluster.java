@@ -144,6 +144,50 @@ public final class TestRedisCluster implements AutoCloseable {
     throw new IllegalStateException("slot " + slot + " has no master");
   }
 
+  /** A master other than {@code master}. */
+  public RedisProcess otherMaster(RedisProcess master) {
+    for (Object range : (List<?>) command(running().port(), "CLUSTER", "SLOTS")) {
+      long port = (Long) ((List<?>) ((List<?>) range).get(2)).get(1);
+      if (port != master.port()) {
+        return all().stream().filter(p -> p.port() == port).findFirst().orElseThrow();
+      }
+    }
+    throw new IllegalStateException("no other master");
+  }
+
+  /**
+   * Moves the slot of {@code channelOrKey} to the master {@code target}, as a resharding does
+   * ({@code SETSLOT IMPORTING/MIGRATING}, {@code MIGRATE} of its keys, {@code SETSLOT NODE} on every master).
+   */
+  public void moveSlot(String channelOrKey, RedisProcess target) {
+    RedisProcess source = masterOf(channelOrKey);
+    String slot = command(source.port(), "CLUSTER", "KEYSLOT", channelOrKey).toString();
+    String sourceId = command(source.port(), "CLUSTER", "MYID").toString();
+    String targetId = command(target.port(), "CLUSTER", "MYID").toString();
+    command(target.port(), "CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
+    command(source.port(), "CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
+    for (Object key : (List<?>) command(source.port(), "CLUSTER", "GETKEYSINSLOT", slot, "1000")) {
+      command(source.port(), "MIGRATE", "127.0.0.1", Integer.toString(target.port()), key.toString(), "0", "5000");
+    }
+    command(target.port(), "CLUSTER", "SETSLOT", slot, "NODE", targetId);
+    command(source.port(), "CLUSTER", "SETSLOT", slot, "NODE", targetId);
+    for (RedisProcess p : masters()) {
+      if (p != source && p != target) {
+        command(p.port(), "CLUSTER", "SETSLOT", slot, "NODE", targetId);
+      }
+    }
+    awaitOk();
+  }
+
+  private List<RedisProcess> masters() {
+    List<RedisProcess> out = new ArrayList<>();
+    for (Object range : (List<?>) command(running().port(), "CLUSTER", "SLOTS")) {
+      long port = (Long) ((List<?>) ((List<?>) range).get(2)).get(1);
+      all().stream().filter(p -> p.port() == port && !out.contains(p)).findFirst().ifPresent(out::add);
+    }
+    return out;
+  }
+
   private RedisProcess running() {
     return all().stream().filter(RedisProcess::running).findFirst().orElseThrow();
   }
