@@ -52,8 +52,12 @@ public final class RedisClusterCondition implements ExecutionCondition, BeforeAl
 
   /** Why no cluster can be started here, or empty when one can. */
   static Optional<String> missing() {
-    if (RedisProcess.binary() == null) {
+    String binary = RedisProcess.binary();
+    if (binary == null) {
       return Optional.of("no redis-server on the PATH (the embedded Redis 6.2 has no sharded pub/sub)");
+    }
+    if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(binary))) {
+      return Optional.of(binary + " is not an executable file");
     }
     int version = RedisProcess.version();
     if (version < 7) {
