@@ -43,7 +43,12 @@ class ClusterNotificationStreamsTest {
 
   @BeforeAll
   static void start() {
-    cluster = TestCluster.start(Map.of());
+    startOn(Map.of());
+  }
+
+  /** Two nodes on the Redis that {@code redis} (its settings) names; the test Redis when empty. */
+  static void startOn(Map<String, String> redis) {
+    cluster = TestCluster.start(redis);
     a = cluster.a();
     b = cluster.b();
     vertx = Vertx.vertx();
