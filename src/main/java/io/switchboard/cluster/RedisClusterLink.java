@@ -97,6 +97,8 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
   /** One master's subscriber connection and the channels subscribed on it. */
   private final class Shard {
     final String endpoint;
+    /** host:port, for the logs (the endpoint may carry a password). */
+    final String address;
     final Redis client;
     final RedisConnection conn;
     final Set<String> subscribed = new HashSet<>();
@@ -105,6 +107,8 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
 
     Shard(String endpoint, Redis client, RedisConnection conn) {
       this.endpoint = endpoint;
+      java.net.URI uri = java.net.URI.create(endpoint);
+      this.address = uri.getHost() + ":" + uri.getPort();
       this.client = client;
       this.conn = conn;
     }
@@ -130,7 +134,7 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
           return;
         }
         // a subscription refused (MOVED, CLUSTERDOWN): the map is stale
-        trouble("subscription refused by " + endpoint + ": " + r);
+        trouble("subscription refused by " + address + ": " + r);
         return;
       }
       if ((r.type() != ResponseType.MULTI && r.type() != ResponseType.PUSH) || r.size() < 3) {
@@ -150,7 +154,7 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
           }
         } else if (subscribed.remove(channel) && channels.contains(channel) && current()) {
           // Redis dropped it: its slot moved to another master
-          trouble("slot of a channel moved away from " + endpoint);
+          trouble("slot of a channel moved away from " + address);
         }
       }
     }
@@ -304,7 +308,7 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
     }
     shards.remove(shard.endpoint);
     shard.close();
-    trouble("connection to " + shard.endpoint + " lost: " + why);
+    trouble("connection to " + shard.address + " lost: " + why);
   }
 
   /** Subscribes {@code channel} on its master (if connected), and unsubscribes it wherever else it was. */

@@ -27,10 +27,12 @@ public final class TestRedisCluster implements AutoCloseable {
 
   private final List<RedisProcess> masters;
   private final List<RedisProcess> replicas;
+  private final String password;
 
-  private TestRedisCluster(List<RedisProcess> masters, List<RedisProcess> replicas) {
+  private TestRedisCluster(List<RedisProcess> masters, List<RedisProcess> replicas, String password) {
     this.masters = masters;
     this.replicas = replicas;
+    this.password = password;
   }
 
   /** Three masters shared by the classes of one test run (each cluster of nodes has its own prefix). */
@@ -48,6 +50,14 @@ public final class TestRedisCluster implements AutoCloseable {
    * one second without an answer, so that a replica takes over quickly.
    */
   public static TestRedisCluster start(boolean withReplicas) {
+    return start(withReplicas, null);
+  }
+
+  /**
+   * The same, every node asking for {@code password} once the cluster is formed (replicas authenticate
+   * with it too); the seed URLs carry it. A node started again asks for none.
+   */
+  public static TestRedisCluster start(boolean withReplicas, String password) {
     List<RedisProcess> masters = new ArrayList<>();
     List<RedisProcess> replicas = new ArrayList<>();
     try {
@@ -57,9 +67,16 @@ public final class TestRedisCluster implements AutoCloseable {
           replicas.add(node());
         }
       }
-      TestRedisCluster cluster = new TestRedisCluster(masters, replicas);
+      TestRedisCluster cluster = new TestRedisCluster(masters, replicas, null);
       cluster.form();
-      return cluster;
+      if (password == null) {
+        return cluster;
+      }
+      for (RedisProcess p : cluster.all()) {
+        command(p.port(), "CONFIG", "SET", "masterauth", password);
+        command(p.port(), "CONFIG", "SET", "requirepass", password);
+      }
+      return new TestRedisCluster(masters, replicas, password);
     } catch (RuntimeException e) {
       masters.forEach(RedisProcess::kill);
       replicas.forEach(RedisProcess::kill);
@@ -75,25 +92,25 @@ public final class TestRedisCluster implements AutoCloseable {
   private void form() {
     List<RedisProcess> all = all();
     for (int i = 0; i < all.size(); i++) {
-      command(all.get(i).port(), "CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(i + 1));
+      call(all.get(i).port(), "CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(i + 1));
     }
     for (int i = 0; i < masters.size(); i++) {
-      command(masters.get(i).port(), "CLUSTER", "ADDSLOTSRANGE", Integer.toString(RANGES[i][0]), Integer.toString(RANGES[i][1]));
+      call(masters.get(i).port(), "CLUSTER", "ADDSLOTSRANGE", Integer.toString(RANGES[i][0]), Integer.toString(RANGES[i][1]));
     }
     int first = all.get(0).port();
     for (RedisProcess p : all.subList(1, all.size())) {
-      command(first, "CLUSTER", "MEET", "127.0.0.1", Integer.toString(p.port()));
+      call(first, "CLUSTER", "MEET", "127.0.0.1", Integer.toString(p.port()));
     }
     Wait.until(Duration.ofSeconds(20), "every Redis node knows the others", () -> all.stream()
-        .allMatch(p -> command(p.port(), "CLUSTER", "NODES").toString().strip().lines().count() == all.size()));
+        .allMatch(p -> call(p.port(), "CLUSTER", "NODES").toString().strip().lines().count() == all.size()));
     for (int i = 0; i < replicas.size(); i++) {
-      String masterId = command(masters.get(i).port(), "CLUSTER", "MYID").toString();
-      command(replicas.get(i).port(), "CLUSTER", "REPLICATE", masterId);
+      String masterId = call(masters.get(i).port(), "CLUSTER", "MYID").toString();
+      call(replicas.get(i).port(), "CLUSTER", "REPLICATE", masterId);
     }
     awaitOk(all);
     for (RedisProcess replica : replicas) {
       Wait.until(Duration.ofSeconds(20), "replica on port " + replica.port() + " in sync",
-          () -> command(replica.port(), "INFO", "replication").toString().contains("master_link_status:up"));
+          () -> call(replica.port(), "INFO", "replication").toString().contains("master_link_status:up"));
     }
   }
 
@@ -102,11 +119,11 @@ public final class TestRedisCluster implements AutoCloseable {
     awaitOk(all().stream().filter(RedisProcess::running).toList());
   }
 
-  private static void awaitOk(List<RedisProcess> nodes) {
+  private void awaitOk(List<RedisProcess> nodes) {
     Wait.until(Duration.ofSeconds(30), "cluster_state:ok on every Redis node", () -> nodes.stream().allMatch(p -> {
       try {
-        return command(p.port(), "CLUSTER", "INFO").toString().contains("cluster_state:ok")
-            && command(p.port(), "CLUSTER", "NODES").toString().lines()
+        return call(p.port(), "CLUSTER", "INFO").toString().contains("cluster_state:ok")
+            && call(p.port(), "CLUSTER", "NODES").toString().lines()
                 .filter(l -> l.contains("master") && !l.contains("fail") && l.contains("-")).count() >= 3;
       } catch (IllegalStateException e) {
         return false;
@@ -122,7 +139,13 @@ public final class TestRedisCluster implements AutoCloseable {
 
   /** The seed nodes, as {@code SWITCHBOARD_REDIS_URL} takes them in cluster mode. */
   public String seeds() {
-    return masters.stream().map(RedisProcess::url).collect(Collectors.joining(","));
+    String auth = password == null ? "" : ":" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8).replace("+", "%20") + "@";
+    return masters.stream().map(p -> "redis://" + auth + "127.0.0.1:" + p.port()).collect(Collectors.joining(","));
+  }
+
+  /** A command to the node on {@code port}, with this cluster's password. */
+  public Object call(int port, String... args) {
+    return authed(port, password, args);
   }
 
   /** The Redis settings of a cluster of test nodes on this Redis Cluster, with a channel prefix of their own. */
@@ -133,8 +156,8 @@ public final class TestRedisCluster implements AutoCloseable {
 
   /** The running node that is the master of {@code channelOrKey}'s slot now. */
   public RedisProcess masterOf(String channelOrKey) {
-    long slot = (Long) command(running().port(), "CLUSTER", "KEYSLOT", channelOrKey);
-    for (Object range : (List<?>) command(running().port(), "CLUSTER", "SLOTS")) {
+    long slot = (Long) call(running().port(), "CLUSTER", "KEYSLOT", channelOrKey);
+    for (Object range : (List<?>) call(running().port(), "CLUSTER", "SLOTS")) {
       List<?> r = (List<?>) range;
       if ((Long) r.get(0) <= slot && slot <= (Long) r.get(1)) {
         long port = (Long) ((List<?>) r.get(2)).get(1);
@@ -146,7 +169,7 @@ public final class TestRedisCluster implements AutoCloseable {
 
   /** A master other than {@code master}. */
   public RedisProcess otherMaster(RedisProcess master) {
-    for (Object range : (List<?>) command(running().port(), "CLUSTER", "SLOTS")) {
+    for (Object range : (List<?>) call(running().port(), "CLUSTER", "SLOTS")) {
       long port = (Long) ((List<?>) ((List<?>) range).get(2)).get(1);
       if (port != master.port()) {
         return all().stream().filter(p -> p.port() == port).findFirst().orElseThrow();
@@ -161,19 +184,23 @@ public final class TestRedisCluster implements AutoCloseable {
    */
   public void moveSlot(String channelOrKey, RedisProcess target) {
     RedisProcess source = masterOf(channelOrKey);
-    String slot = command(source.port(), "CLUSTER", "KEYSLOT", channelOrKey).toString();
-    String sourceId = command(source.port(), "CLUSTER", "MYID").toString();
-    String targetId = command(target.port(), "CLUSTER", "MYID").toString();
-    command(target.port(), "CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
-    command(source.port(), "CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
-    for (Object key : (List<?>) command(source.port(), "CLUSTER", "GETKEYSINSLOT", slot, "1000")) {
-      command(source.port(), "MIGRATE", "127.0.0.1", Integer.toString(target.port()), key.toString(), "0", "5000");
+    String slot = call(source.port(), "CLUSTER", "KEYSLOT", channelOrKey).toString();
+    String sourceId = call(source.port(), "CLUSTER", "MYID").toString();
+    String targetId = call(target.port(), "CLUSTER", "MYID").toString();
+    call(target.port(), "CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
+    call(source.port(), "CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
+    for (Object key : (List<?>) call(source.port(), "CLUSTER", "GETKEYSINSLOT", slot, "1000")) {
+      List<String> migrate = new ArrayList<>(List.of("MIGRATE", "127.0.0.1", Integer.toString(target.port()), key.toString(), "0", "5000"));
+      if (password != null) {
+        migrate.addAll(List.of("AUTH", password));
+      }
+      call(source.port(), migrate.toArray(String[]::new));
     }
-    command(target.port(), "CLUSTER", "SETSLOT", slot, "NODE", targetId);
-    command(source.port(), "CLUSTER", "SETSLOT", slot, "NODE", targetId);
+    call(target.port(), "CLUSTER", "SETSLOT", slot, "NODE", targetId);
+    call(source.port(), "CLUSTER", "SETSLOT", slot, "NODE", targetId);
     for (RedisProcess p : masters()) {
       if (p != source && p != target) {
-        command(p.port(), "CLUSTER", "SETSLOT", slot, "NODE", targetId);
+        call(p.port(), "CLUSTER", "SETSLOT", slot, "NODE", targetId);
       }
     }
     awaitOk();
@@ -181,7 +208,7 @@ public final class TestRedisCluster implements AutoCloseable {
 
   private List<RedisProcess> masters() {
     List<RedisProcess> out = new ArrayList<>();
-    for (Object range : (List<?>) command(running().port(), "CLUSTER", "SLOTS")) {
+    for (Object range : (List<?>) call(running().port(), "CLUSTER", "SLOTS")) {
       long port = (Long) ((List<?>) ((List<?>) range).get(2)).get(1);
       all().stream().filter(p -> p.port() == port && !out.contains(p)).findFirst().ifPresent(out::add);
     }
@@ -202,20 +229,37 @@ public final class TestRedisCluster implements AutoCloseable {
    * an error answer is thrown as an IllegalStateException.
    */
   public static Object command(int port, String... args) {
+    return authed(port, null, args);
+  }
+
+  private static Object authed(int port, String password, String... args) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
       s.setSoTimeout(5_000);
       OutputStream out = s.getOutputStream();
-      StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
-      for (String a : args) {
-        b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+      InputStream in = new BufferedInputStream(s.getInputStream());
+      if (password != null) {
+        write(out, "AUTH", password);
+        try {
+          read(in);
+        } catch (IllegalStateException e) {
+          // a node started again asks for no password
+        }
       }
-      out.write(b.toString().getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      return read(new BufferedInputStream(s.getInputStream()));
+      write(out, args);
+      return read(in);
     } catch (IOException e) {
       throw new IllegalStateException("Redis on port " + port + ": " + e, e);
     }
+  }
+
+  private static void write(OutputStream out, String... args) throws IOException {
+    StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
+    for (String a : args) {
+      b.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+    }
+    out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private static Object read(InputStream in) throws IOException {
