@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -254,7 +255,8 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
     }
     String endpoint = candidates.get(i);
     Redis probe = Redis.createClient(vertx, new RedisOptions(nodeOptions).setConnectionString(endpoint));
-    return probe.send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
+    // a node that accepts connections but does not answer (frozen, overloaded) must not hold the refresh up
+    return probe.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(reply -> SlotMap.parse(endpoint, reply))
         .eventually(probe::close)
         .recover(e -> slotMap(candidates, i + 1, e));
@@ -288,7 +290,7 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
 
   private Future<Void> connect(String endpoint) {
     Redis client = Redis.createClient(vertx, new RedisOptions(nodeOptions).setConnectionString(endpoint));
-    return client.connect().<Void>map(conn -> {
+    return client.connect().timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS).<Void>map(conn -> {
       if (stopped) {
         conn.close().eventually(client::close);
         return null;
