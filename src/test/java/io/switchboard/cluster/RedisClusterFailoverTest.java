@@ -28,10 +28,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A shard's master dies while two nodes exchange a conversation's messages over a Redis Cluster of
- * three masters with a replica each: the replica takes over, both nodes report not ready meanwhile and
- * subscribe again on the new master, and every socket on either node ends with every stored message,
- * in seq order, once. The old master, started again on its port, rejoins as a replica.
+ * Topology changes while two nodes exchange a conversation's messages over a Redis Cluster of three
+ * masters with a replica each: a shard's master dies and its replica takes over (the old master, started
+ * again on its port, rejoins as a replica); a master dies with no replica and is started again; a
+ * channel's slot moves to another master. Each time both nodes subscribe again where the channel now
+ * lives, and every socket on either node ends with every stored message, in seq order, once.
  */
 @RedisClusterTest
 class RedisClusterFailoverTest {
@@ -148,6 +149,63 @@ class RedisClusterFailoverTest {
       assertThat(ready(a) && ready(b)).isTrue();
     } finally {
       sockets.forEach(ChatClient::close);
+    }
+  }
+
+  /**
+   * A shard's master dies with no replica to take over, and is started again on its port: meanwhile
+   * the cluster refuses commands and both nodes report not ready while serving their own sockets;
+   * once it is back they subscribe again, and every socket ends with every seq once, in order.
+   */
+  @Test
+  void aShardMasterRestartedOnItsPortWithoutAReplicaLosesNothingStored() {
+    Account x = Accounts.signUp(a.http(), "rcr-x");
+    Account y = Accounts.signUp(a.http(), "rcr-y");
+    String id = Conversations.group(a.http(), x, y);
+    String channel = prefix + "conv:" + id;
+    List<ChatClient> sockets = List.of(ChatClient.connect(client, a.port(), id, x.token(), null),
+        ChatClient.connect(client, b.port(), id, y.token(), null));
+    RedisProcess master = redis.masterOf(channel);
+    List<RedisProcess> replicas = redis.replicasOf(master);
+    try {
+      sockets.forEach(s -> s.next("welcome"));
+      Wait.until(Duration.ofSeconds(10), "both nodes subscribed on the channel's master", () -> shardSubscribers(master, channel) == 2);
+      replicas.forEach(RedisProcess::kill);
+      int sent = 0;
+      for (; sent < 10; sent++) {
+        post(sent, id, x, y);
+      }
+      master.kill();
+      boolean aWasDown = false;
+      boolean bWasDown = false;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!(aWasDown && bWasDown)) {
+        post(sent++, id, x, y);
+        aWasDown |= !ready(a);
+        bWasDown |= !ready(b);
+        assertThat(System.nanoTime()).as("both nodes not ready within 30 s").isLessThan(deadline);
+      }
+      master.restart();
+      redis.awaitOk();
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!(ready(a) && ready(b))) {
+        post(sent++, id, x, y);
+        assertThat(System.nanoTime()).as("both nodes ready again within 60 s").isLessThan(deadline);
+      }
+      for (int i = 0; i < 5; i++) {
+        post(sent++, id, x, y);
+      }
+      List<Long> all = LongStream.rangeClosed(1, sent).boxed().toList();
+      for (ChatClient s : sockets) {
+        assertThat(s.messageSeqs(sent)).containsExactlyElementsOf(all);
+        ClusterChatTest.assertNoMoreMessages(s);
+      }
+      assertThat(redis.masterOf(channel)).isSameAs(master);
+      assertThat(shardSubscribers(master, channel)).isEqualTo(2);
+    } finally {
+      sockets.forEach(ChatClient::close);
+      replicas.forEach(RedisProcess::restart);
+      redis.awaitOk();
     }
   }
 

@@ -167,6 +167,19 @@ public final class TestRedisCluster implements AutoCloseable {
     throw new IllegalStateException("slot " + slot + " has no master");
   }
 
+  /** The running replicas of {@code master}. */
+  public List<RedisProcess> replicasOf(RedisProcess master) {
+    String id = call(master.port(), "CLUSTER", "MYID").toString();
+    List<RedisProcess> out = new ArrayList<>();
+    for (RedisProcess p : replicas) {
+      if (p.running() && call(p.port(), "CLUSTER", "NODES").toString().lines()
+          .anyMatch(l -> l.contains("myself") && l.contains("slave " + id))) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
   /** A master other than {@code master}. */
   public RedisProcess otherMaster(RedisProcess master) {
     for (Object range : (List<?>) call(running().port(), "CLUSTER", "SLOTS")) {
