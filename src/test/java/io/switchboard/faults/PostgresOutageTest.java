@@ -15,6 +15,7 @@ import io.switchboard.testing.TestNode;
 import io.switchboard.testing.Wait;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -142,6 +143,14 @@ class PostgresOutageTest {
       long downAt = System.nanoTime();
       Wait.until(Duration.ofSeconds(10), "/health/ready 503", () -> History.ready(node) == 503);
       assertThat(http.get("/health/ready").json().getJsonObject("checks").getString("postgres")).isEqualTo("down");
+
+      // what else needs Postgres says 503 too, never 500: history, sign-in, a new socket's upgrade
+      Http.Response read = http.get(path, x.token());
+      assertThat(read.status()).as(read.toString()).isEqualTo(503);
+      Http.Response login = http.post("/api/auth/login", new JsonObject().put("username", x.username()).put("password", "password-" + x.username()));
+      assertThat(login.status()).as(login.toString()).isEqualTo(503);
+      assertThat(ChatClient.refusal(client, new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.port())
+          .setURI("/ws/chat/" + id + "?token=" + y.token()))).as("a new socket's upgrade").isEqualTo(503);
 
       // refused sends, over HTTP and over the socket, for as long as the outage lasts
       List<String> refusedOverHttp = new ArrayList<>();
