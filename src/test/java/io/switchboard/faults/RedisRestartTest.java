@@ -8,6 +8,7 @@ import io.switchboard.testing.Accounts.Account;
 import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.NotificationSockets;
 import io.switchboard.testing.RedisProcess;
 import io.switchboard.testing.TestCluster;
 import io.switchboard.testing.TestNode;
@@ -114,6 +115,11 @@ class RedisRestartTest {
           () -> online(a, id, x).contains(y.id()) && online(b, id, y).contains(x.id()));
       post(a, id, x, "before a");
       post(b, id, y, "before b");
+      String admin = Accounts.adminToken(http);
+      ChatClient bellOnB = NotificationSockets.open(client, b.port(), y.token(), null);
+      sockets.add(bellOnB);
+      NotificationSockets.send(http, admin, NotificationSockets.toUsers(y.id()), "before the restart");
+      long firstNotification = Long.parseLong(NotificationSockets.next(bellOnB).getString("id"));
 
       redis.kill();
       Wait.until(Duration.ofSeconds(10), "both nodes see Redis down",
@@ -122,6 +128,7 @@ class RedisRestartTest {
         post(a, id, x, "outage a" + i);
         post(b, id, y, "outage b" + i);
       }
+      NotificationSockets.send(http, admin, NotificationSockets.toUsers(y.id()), "during the outage");
       // on node A, while nothing crosses to node B: a participant removed, a session ended, another user's other sessions ended
       Http.Response removal = http.delete("/api/conversations/" + id + "/participants/" + removed.id(), x.token());
       assertThat(removal.status()).as(removal.toString()).isEqualTo(204);
@@ -159,6 +166,11 @@ class RedisRestartTest {
       long fromB = post(b, id, y, "after b");
       Wait.until(BACK, "node B's message on node A", () -> seqArrives(xOnA, fromB, seenOnA));
 
+      // the notification stored on node A while Redis was away reaches node B's socket, and a later one live
+      NotificationSockets.send(http, admin, NotificationSockets.toUsers(y.id()), "after the restart");
+      assertThat(NotificationSockets.ids(bellOnB, 2)).containsExactly(firstNotification + 1, firstNotification + 2);
+      assertThat(NotificationSockets.nothingMore(bellOnB)).isTrue();
+
       List<Long> all = History.seqs(History.gapless(a, id, x.token()));
       assertThat(all).hasSize(10);
       for (ChatClient s : List.of(xOnA, yOnB)) {
@@ -171,6 +183,12 @@ class RedisRestartTest {
         assertThat(s.next(f -> "message".equals(f.getString("type")) || "pong".equals(f.getString("type")), "pong")
             .getString("type")).as("no further message").isEqualTo("pong");
       }
+      // presence edges cross again: x's last socket closing on node A is announced on node B
+      xOnA.close();
+      // (the presence written again may have announced x online once more: presence frames are state, not counts)
+      assertThat(yOnB.next(f -> "presence".equals(f.getString("type")) && x.id().equals(f.getString("userId"))
+          && Boolean.FALSE.equals(f.getBoolean("online")), "x offline")).isNotNull();
+      assertThat(online(b, id, y)).doesNotContain(x.id());
     } finally {
       sockets.forEach(ChatClient::close);
     }
