@@ -16,8 +16,12 @@ public final class Unreachable {
 
   public static boolean database(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ClosedConnectionException || t instanceof java.net.ConnectException
+      // refused, reset (also while connecting), closed, timed out connecting: the socket to the server failed
+      if (t instanceof ClosedConnectionException || t instanceof java.net.SocketException
           || t instanceof java.nio.channels.ClosedChannelException || t instanceof io.netty.channel.ConnectTimeoutException) {
+        return true;
+      }
+      if (t instanceof java.io.IOException && t.getMessage() != null && t.getMessage().startsWith("Connection reset")) {
         return true;
       }
       // SQLSTATE class 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now
