@@ -74,6 +74,9 @@ class PostgresOutageTest {
     s.put("SWITCHBOARD_PG_URL", pgUrl);
     s.put("SWITCHBOARD_RATE_BURST", "100000");
     s.put("SWITCHBOARD_RATE_PER_SECOND", "100000");
+    // the client's retries go back to back: the socket's frame budget is out of the way
+    s.put("SWITCHBOARD_WS_FRAME_BURST", "100000");
+    s.put("SWITCHBOARD_WS_FRAMES_PER_SECOND", "100000");
     return s;
   }
 
