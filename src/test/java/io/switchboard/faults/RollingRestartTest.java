@@ -89,7 +89,9 @@ class RollingRestartTest {
         int before = clients.stream().mapToInt(c -> c.closes().size()).sum();
         long stoppingAt = System.currentTimeMillis();
         Map<String, String> own = nodes[n].settings();
-        nodes[n].close();
+        TestNode stopping = nodes[n];
+        nodes[n] = null;
+        stopping.close();
         long stoppedAt = System.currentTimeMillis();
         nodes[n] = TestNode.startWith(own);
         History.awaitReady(Duration.ofSeconds(30), nodes);
