@@ -1,6 +1,7 @@
 package io.switchboard.bus;
 
 import io.switchboard.error.ApiException;
+import io.switchboard.error.Unreachable;
 import io.switchboard.ops.RequestIds;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -21,14 +22,18 @@ import org.slf4j.LoggerFactory;
  * Typed requests, replies and publications over the local event bus. An {@link ApiException} failed
  * by a consumer reaches the requester as the same {@link ApiException}; a connection pool whose wait
  * queue is full (Vert.x's {@link ConnectionPoolTooBusyException}, the Postgres pool's refusal) reaches
- * it as 503 unavailable; anything else is logged where it happened and reaches the requester as a 500
- * without details.
+ * it as 503 unavailable, and so does a database that cannot be reached ({@link Unreachable}: logged
+ * at most once per {@value #UNREACHABLE_LOG_MILLIS} ms); anything else is logged where it happened and
+ * reaches the requester as a 500 without details.
  */
 public final class Bus {
 
   private static final Logger log = LoggerFactory.getLogger(Bus.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME).setLocalOnly(true);
   private static final ApiException POOL_BUSY = ApiException.unavailable("the database is busy; retry shortly");
+  private static final ApiException DATABASE_AWAY = ApiException.unavailable("the database cannot be reached; retry shortly");
+  static final long UNREACHABLE_LOG_MILLIS = 10_000;
+  private static final java.util.concurrent.atomic.AtomicLong unreachableLoggedAt = new java.util.concurrent.atomic.AtomicLong();
 
   private Bus() {
   }
@@ -62,12 +67,25 @@ public final class Bus {
         } else if (ar.cause() instanceof ConnectionPoolTooBusyException) {
           // an overload, not a fault: not logged per request (a flood would flood the log too)
           message.fail(503, encode(POOL_BUSY));
+        } else if (Unreachable.database(ar.cause())) {
+          logUnreachable(address, ar.cause());
+          message.fail(503, encode(DATABASE_AWAY));
         } else {
           log.error("bus handler failed address={}", address.name(), ar.cause());
           message.fail(500, "internal\ninternal error");
         }
       });
     }));
+  }
+
+  /** An outage fails every request at once: one line per interval says so, not one per request. */
+  private static void logUnreachable(Address<?, ?> address, Throwable cause) {
+    long now = System.currentTimeMillis();
+    long last = unreachableLoggedAt.get();
+    if (now - last >= UNREACHABLE_LOG_MILLIS && unreachableLoggedAt.compareAndSet(last, now)) {
+      log.atWarn().addKeyValue("address", address.name()).addKeyValue("error", cause.toString())
+          .log("database unreachable; requests get 503 until it is back");
+    }
   }
 
   /** Publishes to every consumer of a topic address on this node. */

@@ -22,6 +22,14 @@ public final class CloseCodes {
   public static final short INTERNAL_ERROR = 1011;
   /** The node is shutting down: reconnect (to another node) with {@code since}. */
   public static final short SERVICE_RESTART = 1012;
+  /**
+   * The longest random delay a client should wait before it reconnects after {@link #SERVICE_RESTART},
+   * so that the sockets of a node that stops come back spread out rather than all at once.
+   */
+  public static final int RESTART_SPREAD_MILLIS = 2_000;
+  /** The reason sent with {@link #SERVICE_RESTART}: what to do and the spread, in words a client can parse. */
+  public static final String SERVICE_RESTART_REASON =
+      "service restart; reconnect with since after a random delay of 0-" + RESTART_SPREAD_MILLIS + " ms";
   /** The outbound queue passed its bound (slow reader); reconnect with {@code since}. */
   public static final short TRY_AGAIN_LATER = 1013;
   /** The session ended (logout, disabled user): sign in again. */

@@ -78,7 +78,8 @@ final class JobRunner {
         .onComplete(ar -> {
           claiming = false;
           if (ar.failed()) {
-            log.atWarn().addKeyValue("error", ar.cause().getMessage()).log("job claim failed");
+            // a database that cannot be reached is said once per 10 s by Bus, not on every poll
+            (unavailable(ar.cause()) ? log.atDebug() : log.atWarn()).addKeyValue("error", ar.cause().getMessage()).log("job claim failed");
             return;
           }
           ar.result().forEach(this::run);
@@ -132,5 +133,9 @@ final class JobRunner {
     List<String> all = new ArrayList<>(kinds);
     all.add(more);
     return all;
+  }
+
+  private static boolean unavailable(Throwable e) {
+    return e instanceof io.switchboard.error.ApiException api && api.status() == 503;
   }
 }

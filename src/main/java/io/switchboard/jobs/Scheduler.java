@@ -49,7 +49,8 @@ final class Scheduler {
         .onComplete(ar -> {
           polling = false;
           if (ar.failed()) {
-            log.atWarn().addKeyValue("error", ar.cause().getMessage()).log("schedule poll failed");
+            // a database that cannot be reached is said once per 10 s by Bus, not on every poll
+            (unavailable(ar.cause()) ? log.atDebug() : log.atWarn()).addKeyValue("error", ar.cause().getMessage()).log("schedule poll failed");
           }
         });
   }
@@ -82,5 +83,9 @@ final class Scheduler {
             text + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)")))
         .onFailure(e -> log.atWarn().addKeyValue("schedule", s.name()).addKeyValue("error", e.getMessage()).log("recording outcome failed"));
     return Future.succeededFuture();
+  }
+
+  private static boolean unavailable(Throwable e) {
+    return e instanceof io.switchboard.error.ApiException api && api.status() == 503;
   }
 }

@@ -114,6 +114,14 @@ public final class ChatClient implements AutoCloseable {
     }
   }
 
+  /** Every frame received and not yet taken, in arrival order, without waiting. */
+  public List<JsonObject> drain() {
+    List<JsonObject> out = new ArrayList<>(held);
+    held.clear();
+    frames.drainTo(out);
+    return out;
+  }
+
   /** Collects the seqs of message frames until {@code count} have arrived (bounded wait). */
   public List<Long> messageSeqs(int count) {
     List<Long> seqs = new ArrayList<>();

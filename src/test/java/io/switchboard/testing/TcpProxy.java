@@ -9,9 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A TCP forwarder standing between nodes and a server (Redis), so that a test can cut the link
- * ({@link #cut()}: every connection dropped, new ones refused) and restore it without touching the
- * server itself.
+ * A TCP forwarder standing between nodes and a server (Redis, Postgres), so that a test can cut the
+ * link ({@link #cut()}: every connection dropped, new ones refused) and restore it without touching
+ * the server itself. The target is a URL of any scheme ({@code redis://host:port},
+ * {@code postgresql://user@host:port/db}); only its host and port matter.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -25,7 +26,7 @@ public final class TcpProxy implements AutoCloseable {
   public TcpProxy(String targetUrl) throws Exception {
     URI uri = URI.create(targetUrl);
     targetHost = uri.getHost();
-    targetPort = uri.getPort();
+    targetPort = uri.getPort() < 0 ? defaultPort(uri.getScheme()) : uri.getPort();
     server = vertx.createNetServer().connectHandler(this::accept).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
   }
 
@@ -52,8 +53,36 @@ public final class TcpProxy implements AutoCloseable {
     }).onFailure(e -> in.close());
   }
 
+  private static int defaultPort(String scheme) {
+    return switch (String.valueOf(scheme)) {
+      case "postgresql", "postgres" -> 5432;
+      case "redis", "rediss" -> 6379;
+      default -> throw new IllegalArgumentException("no port in the target URL and no default for " + scheme);
+    };
+  }
+
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** A Redis URL of the proxy. */
   public String url() {
-    return "redis://127.0.0.1:" + server.actualPort();
+    return "redis://" + host() + ":" + port();
+  }
+
+  /**
+   * {@code url} (a Postgres or Redis URL, with its user, password, path and query) pointed at this
+   * proxy instead of its own host and port.
+   */
+  public String through(String url) {
+    URI u = URI.create(url);
+    String auth = u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@";
+    return u.getScheme() + "://" + auth + host() + ":" + port() + (u.getRawPath() == null ? "" : u.getRawPath())
+        + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
   }
 
   /** Drops every connection and refuses new ones until {@link #restore()}. */

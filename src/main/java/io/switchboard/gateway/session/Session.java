@@ -82,7 +82,7 @@ abstract class Session implements Sessions.Member {
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> closed());
     // the node is stopping: what is queued is written first, then the close frame
-    ws.shutdownHandler(v -> close(CloseCodes.SERVICE_RESTART, "service restart"));
+    ws.shutdownHandler(v -> close(CloseCodes.SERVICE_RESTART, CloseCodes.SERVICE_RESTART_REASON));
     sessions.add(this);
     log.atDebug().addKeyValue("kind", kind).log("socket opened");
     opened();
