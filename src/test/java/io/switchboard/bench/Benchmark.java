@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>System properties: {@code bench.quick=true} shrinks every duration and step (a smoke run, not a
  * measurement); {@code bench.scenarios=fanout,saturate,realistic,conns,cross,ceiling,pgceiling,notify,modules} picks scenarios
- * (the default is all but notify and modules, which run only when named);
+ * (the default is all but notify, modules, bigroom, manyrooms, history, storm and cluster, which run only when named);
  * {@code bench.repeats=<n>} (default 3, 1 with bench.quick) runs every saturate ramp n times on the same warm server;
  * {@code bench.jfr=<file>} records a JFR profile of the single Switchboard node;
  * {@code bench.serverJvmArgs} replaces the server JVM options; {@code bench.pin=false} disables taskset.
@@ -36,6 +36,22 @@ import java.util.Map;
  * {@link #RESTART_BELOW} steps below the previous ramp's best step (never below the first ramp's first step) to save
  * time; every ramp ends at the same step cap. Every measured step against a server with Postgres also reads the
  * cluster's WAL counters ({@code pg_stat_wal}) in the CPU's window ({@link CpuWindow}).
+ *
+ * <p>Scenarios that run only when named, each with CPU per delivery (server JVM and Postgres apart) and the server's heap
+ * and RSS ({@link ServerMemory}) in its rows, and their sizes (blank = the default given):
+ * {@code bigroom} ({@link RoomsScenario}): {@code bench.bigroom.members} (2000) sockets in one room,
+ * {@code bench.bigroom.rate} (10) msg/s from one sender, then the SLO ramp; {@code manyrooms}:
+ * {@code bench.manyrooms.rooms} (2000) rooms of {@code bench.manyrooms.members} (5), a sender in each at
+ * {@code bench.manyrooms.rate} (as many deliveries offered as fanout's fixed load), then the ramp; both compared with
+ * {@code fanout} of the same run (name it too); {@code history} ({@link HistoryScenario}): {@code bench.history.messages}
+ * (10,000,000) in {@code bench.history.conversations} (1000), {@code bench.history.pages} (300) pages of each kind,
+ * {@code bench.history.replays} (10) replays of {@code bench.history.replay} (1000) messages, during
+ * {@code bench.history.seconds} (60) of chat; {@code storm} ({@link StormScenario}): {@code bench.storm.sockets}
+ * (10,000) sockets, {@code bench.storm.members} (5) per room, {@code bench.storm.rate} (200) msg/s in all for
+ * {@code bench.storm.seconds} (60), {@code bench.storm.timeout} (180) s to catch up; {@code cluster}
+ * ({@link ClusterScenario}): fanout and bigroom on two nodes, with a standalone Redis and with a 3-master Redis Cluster.
+ * With bench.quick the defaults shrink (bigroom 300 members, manyrooms 200 rooms, history 200,000 messages in 100
+ * rooms, storm 1,000 sockets).
  */
 public final class Benchmark {
 

@@ -56,6 +56,9 @@ final class ChatFleet implements AutoCloseable {
     long sent;
     ClientWebSocket ws;
     boolean open;
+    // a reconnect is scheduled; failed connects in a row
+    boolean waiting;
+    int failures;
 
     Sock(Target target) {
       this.target = target;
@@ -102,7 +105,13 @@ final class ChatFleet implements AutoCloseable {
     return onLoop(() -> LoadGenerator.openAll(targets, inFlight, t -> {
       Sock s = new Sock(t);
       sockets.add(s);
-      return connect(s);
+      // one that fails to open keeps trying, as after a close
+      return connect(s).onFailure(e -> {
+        connectFailures++;
+        s.portIndex++;
+        s.failures++;
+        scheduleReconnect(s);
+      });
     }), 3600);
   }
 
@@ -110,13 +119,21 @@ final class ChatFleet implements AutoCloseable {
     ClientWebSocket ws = client.webSocket();
     s.ws = ws;
     Promise<Void> welcomed = Promise.promise();
-    ws.textMessageHandler(text -> onFrame(s, new JsonObject(text), welcomed));
+    // frames and the close of a socket this one has replaced are ignored: one live socket per member
+    ws.textMessageHandler(text -> {
+      if (s.ws == ws) {
+        onFrame(s, new JsonObject(text), welcomed);
+      }
+    });
     ws.closeHandler(v -> {
-      s.open = false;
       welcomed.tryFail("closed with " + ws.closeStatusCode() + " " + ws.closeReason() + " before the welcome");
+      if (s.ws != ws) {
+        return;
+      }
+      s.open = false;
       if (!closing) {
         closes++;
-        scheduleReconnect(s, 0);
+        scheduleReconnect(s);
       }
     });
     ws.exceptionHandler(e -> {
@@ -134,12 +151,14 @@ final class ChatFleet implements AutoCloseable {
   }
 
   /** After a close or a failed connect: wait a jittered while (longer after each failure), then connect again, to the next node after a failure. */
-  private void scheduleReconnect(Sock s, int failures) {
-    if (closing) {
+  private void scheduleReconnect(Sock s) {
+    if (closing || s.waiting) {
       return;
     }
-    long base = Math.min(5000, 250L << Math.min(failures, 5));
+    s.waiting = true;
+    long base = Math.min(5000, 250L << Math.min(s.failures, 5));
     vertx.setTimer(base + ThreadLocalRandom.current().nextLong(base + 1), t -> {
+      s.waiting = false;
       if (closing || s.open) {
         return;
       }
@@ -147,8 +166,9 @@ final class ChatFleet implements AutoCloseable {
       connect(s).onFailure(e -> {
         connectFailures++;
         s.portIndex++;
+        s.failures++;
         if (!s.open) {
-          scheduleReconnect(s, failures + 1);
+          scheduleReconnect(s);
         }
       });
     });
@@ -164,6 +184,7 @@ final class ChatFleet implements AutoCloseable {
         }
         s.catchUpTo = last;
         s.open = true;
+        s.failures = 0;
         markCaughtUp(s);
         welcomed.tryComplete();
         resendAll(s);
@@ -360,8 +381,12 @@ final class ChatFleet implements AutoCloseable {
       closing = true;
       List<Future<Void>> all = new ArrayList<>();
       for (Sock s : sockets) {
-        if (s.ws != null) {
-          all.add(s.ws.close().recover(e -> Future.succeededFuture()));
+        if (s.ws != null && !s.ws.isClosed()) {
+          try {
+            all.add(s.ws.close().recover(e -> Future.succeededFuture()));
+          } catch (IllegalStateException e) {
+            // never connected
+          }
         }
       }
       return Future.join(all).map(x -> (Void) null).recover(e -> Future.succeededFuture());

@@ -36,6 +36,8 @@ final class SoakSockets implements AutoCloseable {
     int portIndex;
     ClientWebSocket ws;
     boolean open;
+    boolean waiting;
+    int failures;
 
     Sock(int[] ports) {
       this.ports = ports;
@@ -157,10 +159,7 @@ final class SoakSockets implements AutoCloseable {
         socks.add(new ModuleSock(hashes.get(i), ports.get(i)));
       }
       modules.addAll(socks);
-      return LoadGenerator.openAll(socks, 50, s -> connect(s).map(x -> {
-        s.open = true;
-        return (Void) null;
-      }));
+      return LoadGenerator.openAll(socks, 50, this::connect);
     }, 600);
   }
 
@@ -169,6 +168,9 @@ final class SoakSockets implements AutoCloseable {
     s.ws = ws;
     Promise<Void> ready = Promise.promise();
     ws.textMessageHandler(text -> {
+      if (s.ws != ws) {
+        return;
+      }
       try {
         s.onText(text, ready);
       } catch (RuntimeException e) {
@@ -178,9 +180,11 @@ final class SoakSockets implements AutoCloseable {
       }
     });
     ws.closeHandler(v -> {
-      s.open = false;
       ready.tryFail("closed with " + ws.closeStatusCode());
-      reconnect(s, 0);
+      if (s.ws == ws) {
+        s.open = false;
+        reconnect(s);
+      }
     });
     ws.exceptionHandler(e -> {
       // a close follows
@@ -190,16 +194,23 @@ final class SoakSockets implements AutoCloseable {
         .compose(x -> s instanceof NotifySock ? ready.future() : Future.succeededFuture());
     return connected.map(x -> {
       s.open = true;
+      s.failures = 0;
       return (Void) null;
+    }).onFailure(e -> {
+      s.portIndex++;
+      s.failures++;
+      reconnect(s);
     });
   }
 
-  private void reconnect(Sock s, int failures) {
-    if (closing) {
+  private void reconnect(Sock s) {
+    if (closing || s.waiting) {
       return;
     }
-    long base = Math.min(5000, 250L << Math.min(failures, 5));
+    s.waiting = true;
+    long base = Math.min(5000, 250L << Math.min(s.failures, 5));
     vertx.setTimer(base + ThreadLocalRandom.current().nextLong(base + 1), t -> {
+      s.waiting = false;
       if (closing || s.open) {
         return;
       }
@@ -208,12 +219,7 @@ final class SoakSockets implements AutoCloseable {
       } else {
         moduleReconnects++;
       }
-      connect(s).onFailure(e -> {
-        s.portIndex++;
-        if (!s.open) {
-          reconnect(s, failures + 1);
-        }
-      });
+      connect(s);
     });
   }
 
