@@ -89,6 +89,11 @@ final class ChatFleet implements AutoCloseable {
   private String firstError;
 
   ChatFleet() {
+    // a storm's thousands of refused reconnects would each log a pooled connection's eviction
+    if (org.slf4j.LoggerFactory.getLogger("io.vertx.core.http.impl.HttpClientConnectionInternal")
+        instanceof ch.qos.logback.classic.Logger quiet) {
+      quiet.setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
     this.context = vertx.getOrCreateContext();
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000).setMaxFrameSize(1 << 20)

@@ -124,7 +124,8 @@ public final class Soak {
         chat.startSending(rate / (2.0 * rooms));
         faults.start(faultSeconds);
         List<String> delivered = new ArrayList<>();
-        long end = started + (long) (minutes * 60e9);
+        long chatStarted = System.nanoTime();
+        long end = chatStarted + (long) (minutes * 60e9);
         long nextNotify = System.nanoTime();
         long nextLine = System.nanoTime() + 30_000_000_000L;
         int notifyNo = 0;
@@ -142,7 +143,7 @@ public final class Soak {
             nextLine += 30_000_000_000L;
             ChatFleet.Stats s = chat.stats();
             System.out.printf("  %4.0f s: %s; sockets open %,d of %,d; sends tried %,d, acked %,d, pending %,d%n",
-                (System.nanoTime() - started) / 1e9, faults.summary(), s.open(), s.sockets(), s.sendsTried(), s.acked(), s.pending());
+                (System.nanoTime() - chatStarted) / 1e9, faults.summary(), s.open(), s.sockets(), s.sendsTried(), s.acked(), s.pending());
           }
           ServerProcess.sleep(100);
         }
@@ -154,7 +155,7 @@ public final class Soak {
           ServerProcess.sleep(500);
         }
         ServerProcess.sleep(5000);
-        Verdict v = verify(pgUrl, roomIds, chat, side, delivered, http, faults, atStart, started);
+        Verdict v = verify(pgUrl, roomIds, chat, side, delivered, http, faults, atStart, chatStarted);
         chat.closeAll();
         return v.failed() ? 1 : 0;
       } finally {
@@ -234,7 +235,7 @@ public final class Soak {
     ServerMemory.Sample[] atEnd = faults.memory();
     boolean failed = lost > 0 || duplicates > 0 || outOfOrder > 0 || http.serverErrors() > 0 || faults.failed();
     System.out.println();
-    System.out.printf("Soak summary (%.1f min, %,d chat sockets in %,d rooms, %d notification and %d module sockets):%n",
+    System.out.printf("Soak summary (%.1f min from the first send to the check, %,d chat sockets in %,d rooms, %d notification and %d module sockets):%n",
         (System.nanoTime() - started) / 60e9, cs.sockets(), rooms.size(), ss.notifySockets(), ss.moduleSockets());
     System.out.println("  faults injected:      " + faults.summary());
     System.out.printf("  requests tried:       %,d chat sends (%,d refused with an error frame, retried with the same clientMsgId), %,d HTTP%n",
