@@ -161,7 +161,7 @@ final class ChatFleet implements AutoCloseable {
       return;
     }
     s.waiting = true;
-    long base = Math.min(5000, 250L << Math.min(s.failures, 5));
+    long base = Math.min(2000, 250L << Math.min(s.failures, 3));
     vertx.setTimer(base + ThreadLocalRandom.current().nextLong(base + 1), t -> {
       s.waiting = false;
       if (closing || s.open) {
