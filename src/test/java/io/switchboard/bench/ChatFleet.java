@@ -40,7 +40,7 @@ final class ChatFleet implements AutoCloseable {
 
   /** What the fleet saw, summed over its sockets. */
   record Stats(int sockets, int open, long received, long duplicates, long outOfOrder, long closes, long reconnects, long connectFailures,
-      long sendsTried, long acked, long refused, long pending, long ackConflicts, String firstError) {
+      long sendsTried, long acked, long refused, long pending, long ackConflicts, Map<String, Long> refusedBy, String firstError) {
   }
 
   private final class Sock {
@@ -85,6 +85,7 @@ final class ChatFleet implements AutoCloseable {
   private long connectFailures;
   private long sendsTried;
   private long refused;
+  private final Map<String, Long> refusedBy = new java.util.TreeMap<>();
   private long ackConflicts;
   private String firstError;
 
@@ -200,6 +201,7 @@ final class ChatFleet implements AutoCloseable {
         String ref = f.getString("ref");
         if (ref != null && s.pending.containsKey(ref)) {
           refused++;
+          refusedBy.merge(f.getString("code", "?"), 1L, Long::sum);
           Pending p = s.pending.get(ref);
           s.pending.put(ref, new Pending(p.text(), p.firstAt(), 0));
         } else if (firstError == null) {
@@ -318,7 +320,7 @@ final class ChatFleet implements AutoCloseable {
         open += s.open ? 1 : 0;
       }
       return Future.succeededFuture(new Stats(sockets.size(), open, received, duplicates, outOfOrder, closes, reconnects,
-          connectFailures, sendsTried, acked.size(), refused, pending, ackConflicts, firstError));
+          connectFailures, sendsTried, acked.size(), refused, pending, ackConflicts, Map.copyOf(refusedBy), firstError));
     }, 30);
   }
 

@@ -238,8 +238,8 @@ public final class Soak {
     System.out.printf("Soak summary (%.1f min from the first send to the check, %,d chat sockets in %,d rooms, %d notification and %d module sockets):%n",
         (System.nanoTime() - started) / 60e9, cs.sockets(), rooms.size(), ss.notifySockets(), ss.moduleSockets());
     System.out.println("  faults injected:      " + faults.summary());
-    System.out.printf("  requests tried:       %,d chat sends (%,d refused with an error frame, retried with the same clientMsgId), %,d HTTP%n",
-        cs.sendsTried(), cs.refused(), http.requests());
+    System.out.printf("  requests tried:       %,d chat sends (%,d refused with an error frame %s, retried with the same clientMsgId), %,d HTTP%n",
+        cs.sendsTried(), cs.refused(), new java.util.TreeMap<>(cs.refusedBy()), http.requests());
     System.out.printf("  messages acknowledged: %,d (stored: %,d)%n", acked.seqs().size(), stored.size());
     System.out.printf("  messages lost:        %,d (acknowledged but not in history %d, stored under another seq %d, never acknowledged %d;"
         + " seq gaps in history %d; missed by a member socket %,d; notifications missed %,d of %,d x %d)%n", lost, notInHistory, wrongSeq,
