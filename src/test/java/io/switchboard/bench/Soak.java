@@ -4,7 +4,6 @@ import io.switchboard.persistence.DatabaseUrl;
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.RedisProcess;
-import io.switchboard.testing.TcpProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -24,7 +23,7 @@ import java.util.UUID;
 /**
  * The soak of docs/operations.md: {@code mvn -B -q -Psoak verify -DskipTests -Dsoak.minutes=10}. Two
  * Switchboard nodes as JVM processes of their own, Postgres (a fresh database on the machine's, or an
- * embedded one) behind a {@link TcpProxy}, Redis as a {@link RedisProcess}; {@code soak.sockets}
+ * embedded one) behind a {@link LinkProxy}, Redis as a {@link RedisProcess}; {@code soak.sockets}
  * (2,000) chat sockets in rooms of 10 (half on each node, two senders per room, {@code soak.rate}
  * (20) messages per second in all, every send with a clientMsgId, retried until acknowledged),
  * {@code soak.notify} (100) notification sockets receiving a notification every 2 s, and
@@ -59,11 +58,12 @@ public final class Soak {
     Backends backends = new Backends();
     String pgUrl = backends.freshDatabase();
     HttpCounter http;
-    try (TcpProxy pgProxy = new TcpProxy(pgUrl);
+    URI pgServer = URI.create(pgUrl);
+    try (LinkProxy pgProxy = new LinkProxy(pgServer.getHost(), pgServer.getPort());
         RedisProcess redis = RedisProcess.start();
         ChatFleet chat = new ChatFleet();
         SoakSockets side = new SoakSockets()) {
-      String proxied = throughProxy(pgUrl, URI.create(pgProxy.url()).getPort());
+      String proxied = throughProxy(pgUrl, pgProxy.port());
       String prefix = Backends.freshPrefix();
       int[] ports = {ServerProcess.freePort(), ServerProcess.freePort()};
       List<Map<String, String>> envs = new ArrayList<>();
@@ -156,7 +156,13 @@ public final class Soak {
         }
         ServerProcess.sleep(5000);
         Verdict v = verify(pgUrl, roomIds, chat, side, delivered, http, faults, atStart, chatStarted);
+        // what closing the nodes and the links does to the sockets is no longer of interest
+        if (org.slf4j.LoggerFactory.getLogger("io.vertx.core.net.impl.ConnectionBase") instanceof ch.qos.logback.classic.Logger quiet) {
+          quiet.setLevel(ch.qos.logback.classic.Level.OFF);
+        }
         chat.closeAll();
+        chat.close();
+        side.close();
         return v.failed() ? 1 : 0;
       } finally {
         faults.close();
