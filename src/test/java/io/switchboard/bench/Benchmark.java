@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>System properties: {@code bench.quick=true} shrinks every duration and step (a smoke run, not a
  * measurement); {@code bench.scenarios=fanout,saturate,realistic,conns,cross,ceiling,pgceiling,notify,modules} picks scenarios
- * (the default is all but notify and modules, which run only when named);
+ * (the default is all but notify, modules, bigroom, manyrooms, history, storm and cluster, which run only when named);
  * {@code bench.repeats=<n>} (default 3, 1 with bench.quick) runs every saturate ramp n times on the same warm server;
  * {@code bench.jfr=<file>} records a JFR profile of the single Switchboard node;
  * {@code bench.serverJvmArgs} replaces the server JVM options; {@code bench.pin=false} disables taskset.
@@ -36,6 +36,22 @@ import java.util.Map;
  * {@link #RESTART_BELOW} steps below the previous ramp's best step (never below the first ramp's first step) to save
  * time; every ramp ends at the same step cap. Every measured step against a server with Postgres also reads the
  * cluster's WAL counters ({@code pg_stat_wal}) in the CPU's window ({@link CpuWindow}).
+ *
+ * <p>Scenarios that run only when named, each with CPU per delivery (server JVM and Postgres apart) and the server's heap
+ * and RSS ({@link ServerMemory}) in its rows, and their sizes (blank = the default given):
+ * {@code bigroom} ({@link RoomsScenario}): {@code bench.bigroom.members} (2000) sockets in one room,
+ * {@code bench.bigroom.rate} (10) msg/s from one sender, then the SLO ramp; {@code manyrooms}:
+ * {@code bench.manyrooms.rooms} (2000) rooms of {@code bench.manyrooms.members} (5), a sender in each at
+ * {@code bench.manyrooms.rate} (as many deliveries offered as fanout's fixed load), then the ramp; both compared with
+ * {@code fanout} of the same run (name it too); {@code history} ({@link HistoryScenario}): {@code bench.history.messages}
+ * (10,000,000) in {@code bench.history.conversations} (1000), {@code bench.history.pages} (300) pages of each kind,
+ * {@code bench.history.replays} (10) replays of {@code bench.history.replay} (1000) messages, during
+ * {@code bench.history.seconds} (60) of chat; {@code storm} ({@link StormScenario}): {@code bench.storm.sockets}
+ * (10,000) sockets, {@code bench.storm.members} (5) per room, {@code bench.storm.rate} (200) msg/s in all for
+ * {@code bench.storm.seconds} (60), {@code bench.storm.timeout} (180) s to catch up; {@code cluster}
+ * ({@link ClusterScenario}): fanout and bigroom on two nodes, with a standalone Redis and with a 3-master Redis Cluster.
+ * With bench.quick the defaults shrink (bigroom 300 members, manyrooms 200 rooms, history 200,000 messages in 100
+ * rooms, storm 1,000 sockets).
  */
 public final class Benchmark {
 
@@ -51,29 +67,29 @@ public final class Benchmark {
   /** A saturate ramp after the first starts this many steps below the previous ramp's best step. */
   static final int RESTART_BELOW = 2;
 
-  private final boolean quick = Boolean.getBoolean("bench.quick");
+  final boolean quick = Boolean.getBoolean("bench.quick");
   private final List<String> scenarios = Arrays.asList(System.getProperty("bench.scenarios",
       "fanout,saturate,realistic,conns,cross,ceiling,pgceiling").split(","));
   private final String jfr = System.getProperty("bench.jfr", "");
-  private final List<String> serverJvm = Arrays.asList(System.getProperty("bench.serverJvmArgs", "-Xms256m -Xmx1g").trim().split("\\s+"));
-  private final Machine machine = new Machine(!"false".equals(System.getProperty("bench.pin")));
-  private final Table table = new Table();
-  private final List<String> details = new ArrayList<>();
+  final List<String> serverJvm = Arrays.asList(System.getProperty("bench.serverJvmArgs", "-Xms256m -Xmx1g").trim().split("\\s+"));
+  final Machine machine = new Machine(!"false".equals(System.getProperty("bench.pin")));
+  final Table table = new Table();
+  final List<String> details = new ArrayList<>();
   /** bench.repeats; blank (as a build passes an unset property) is the default. */
   private final int repeats = System.getProperty("bench.repeats", "").isBlank() ? (quick ? 1 : 3)
       : Math.max(1, Integer.parseInt(System.getProperty("bench.repeats").trim()));
-  private final List<String> targets = new ArrayList<>();
-  private Backends backends;
-  private Path logDir;
+  final List<String> targets = new ArrayList<>();
+  Backends backends;
+  Path logDir;
 
-  private final double fanoutSeconds = quick ? 4 : 20;
+  final double fanoutSeconds = quick ? 4 : 20;
   /** The warm-up of fanout/saturate and of the ceiling, at the base rate, before anything is measured (JIT, pools, caches). */
-  private final double warmupSeconds = quick ? 3 : 30;
+  final double warmupSeconds = quick ? 3 : 30;
   private final double crossWarmupSeconds = quick ? 3 : 10;
-  private final double stepSeconds = quick ? 3 : 10;
-  private final int firstStep = quick ? 2 : 0;
+  final double stepSeconds = quick ? 3 : 10;
+  final int firstStep = quick ? 2 : 0;
   private final int maxSteps = quick ? 4 : 14;
-  private final double drainSeconds = quick ? 3 : 5;
+  final double drainSeconds = quick ? 3 : 5;
   private final int[] connSteps = quick ? new int[] {500, 1000} : new int[] {1000, 5000, 10000, 19000};
 
   public static void main(String[] args) throws Exception {
@@ -135,6 +151,22 @@ public final class Benchmark {
       }
       if (scenarios.contains("modules")) {
         new ModulesScenario(machine, serverJvm, logDir, table, details).run(backends, env -> switchboard("switchboard-modules", env, true));
+      }
+      Result fanoutFixed = sb == null ? null : sb.fixed();
+      if (scenarios.contains("bigroom")) {
+        costTarget("bigroom", new RoomsScenario(this).run(RoomsScenario.bigroom(quick)), fanoutFixed);
+      }
+      if (scenarios.contains("manyrooms")) {
+        costTarget("manyrooms", new RoomsScenario(this).run(RoomsScenario.manyrooms(quick)), fanoutFixed);
+      }
+      if (scenarios.contains("history")) {
+        new HistoryScenario(this).run();
+      }
+      if (scenarios.contains("storm")) {
+        new StormScenario(this).run();
+      }
+      if (scenarios.contains("cluster")) {
+        new ClusterScenario(this).run();
       }
     } finally {
       machine.restore();
@@ -203,7 +235,7 @@ public final class Benchmark {
 
   // ---------------------------------------------------------------- scenarios
 
-  private ServerProcess switchboard(String name, Map<String, String> env, boolean profile) {
+  ServerProcess switchboard(String name, Map<String, String> env, boolean profile) {
     List<String> jvm = new ArrayList<>(serverJvm);
     if (profile && !jfr.isBlank()) {
       jvm.add("-XX:+FlightRecorder");
@@ -353,12 +385,12 @@ public final class Benchmark {
   record Measured(long serverPid, String pgUrl) {
   }
 
-  private Result step(LoadGenerator gen, String label, double ratePerSender, double seconds) {
+  Result step(LoadGenerator gen, String label, double ratePerSender, double seconds) {
     return step(gen, label, ratePerSender, seconds, null);
   }
 
   /** One step; with {@code measured}, the CPU from its first send until its drain ended (backends listed at the start). */
-  private Result step(LoadGenerator gen, String label, double ratePerSender, double seconds, Measured measured) {
+  Result step(LoadGenerator gen, String label, double ratePerSender, double seconds, Measured measured) {
     CpuWindow window = measured == null ? null : CpuWindow.start(measured.serverPid(), measured.pgUrl());
     Result r = gen.run(label, ratePerSender, seconds, drainSeconds);
     if (window != null) {
@@ -391,11 +423,16 @@ public final class Benchmark {
   }
 
   /** {@link #warmupSeconds} at the base rate, not reported; prints (and notes under the table) how long it ran. */
-  private void warmUp(LoadGenerator gen, String label, String what) {
+  void warmUp(LoadGenerator gen, String label, String what) {
+    warmUp(gen, label, what, BASE_RATE);
+  }
+
+  /** The warm-up at {@code ratePerSender}. */
+  void warmUp(LoadGenerator gen, String label, String what, double ratePerSender) {
     long t0 = System.nanoTime();
-    step(gen, label, BASE_RATE, warmupSeconds);
+    step(gen, label, ratePerSender, warmupSeconds);
     String line = String.format("%s: warm-up of %.0f s sending at %.0f msg/s per sender (%.1f s with the drain) before anything was measured",
-        what, warmupSeconds, BASE_RATE, (System.nanoTime() - t0) / 1e9);
+        what, warmupSeconds, ratePerSender, (System.nanoTime() - t0) / 1e9);
     System.out.println("  " + line);
     details.add(line);
   }
@@ -409,11 +446,16 @@ public final class Benchmark {
    * SLO; adds its rows to the table and answers the ramp.
    */
   private Ramp saturate(LoadGenerator gen, String name, Measured cpu, int start) {
+    return saturate(gen, name, cpu, start, BASE_RATE);
+  }
+
+  /** {@link #saturate(LoadGenerator, String, Measured, int)} from {@code baseRate} per sender. */
+  Ramp saturate(LoadGenerator gen, String name, Measured cpu, int start, double baseRate) {
     Result best = null;
     int bestStep = -1;
     Result failing = null;
     for (int k = start; k < firstStep + maxSteps; k++) {
-      double rate = BASE_RATE * Math.pow(STEP_FACTOR, k);
+      double rate = baseRate * Math.pow(STEP_FACTOR, k);
       Result r = step(gen, name + " step " + (k + 1), rate, stepSeconds, cpu);
       if (!meetsSlo(r)) {
         failing = r;
@@ -566,6 +608,34 @@ public final class Benchmark {
     }
   }
 
+  /** The target line: {@code name}'s server + Postgres CPU per delivery at fixed load ≤ 1.5 × fanout's of this run. */
+  private void costTarget(String name, Result r, Result fanout) {
+    String quantity = "CPU µs/delivery (server + Postgres) at fixed load, " + name + " / fanout";
+    if (r == null || fanout == null) {
+      targets.add(String.format("%-70s <= 1.5: NOT MEASURED (%s)", quantity, r == null ? name + " failed" : "fanout not in bench.scenarios"));
+      return;
+    }
+    double a = RoomsScenario.costPerDelivery(r);
+    double b = RoomsScenario.costPerDelivery(fanout);
+    ratioRow(quantity, Double.isNaN(a / b) ? "-" : String.format("x%.2f", a / b), String.format("%s / %s µs; server %s / %s, Postgres"
+        + " per delivery %s / %s", number(a), number(b), number(r.serverUsPerDelivery()), number(fanout.serverUsPerDelivery()),
+        number(r.pgUsPerDelivery()), number(fanout.pgUsPerDelivery())));
+    target(quantity, "<=", 1.5, a / b, String.format("(%s / %s µs)", number(a), number(b)));
+  }
+
+  /** A target line {@code quantity op target: value met|MISSED}; NaN is NOT MEASURED. */
+  void target(String quantity, String op, double target, double value, String detail) {
+    target(quantity, op, target, value, detail, true);
+  }
+
+  /** {@link #target(String, String, double, double, String)}, met only when {@code alsoNeeded} holds too. */
+  void target(String quantity, String op, double target, double value, String detail, boolean alsoNeeded) {
+    boolean measured = !Double.isNaN(value);
+    boolean met = measured && alsoNeeded && (op.equals(">=") ? value >= target : value <= target);
+    targets.add(String.format("%-70s %s %s: %s %s %s", quantity, op, number(target), measured ? number(value) : "-", detail,
+        !measured ? "NOT MEASURED" : met ? "met" : "MISSED"));
+  }
+
   private static String capacityText(Ramp ramp) {
     return ramp.best() != null ? Table.rate(ramp.capacity())
         : ramp.failing() != null ? "none (first step " + Table.rate(ramp.failing().offered()) + " offered missed)" : "none";
@@ -588,7 +658,7 @@ public final class Benchmark {
     }
   }
 
-  private static String number(double v) {
+  static String number(double v) {
     return Double.isNaN(v) ? "-" : v < 100 ? String.format("%.2f", v) : String.format("%,.0f", v);
   }
 
@@ -712,13 +782,13 @@ public final class Benchmark {
     }
   }
 
-  private static void requireAll(Opened opened, String what) {
+  static void requireAll(Opened opened, String what) {
     if (opened.failed() > 0) {
       throw new IllegalStateException(what + ": " + opened.failed() + " of " + opened.requested() + " failed; first: " + opened.firstFailure());
     }
   }
 
-  private void failed(String scenario, RuntimeException e) {
+  void failed(String scenario, RuntimeException e) {
     System.out.println(scenario + " FAILED: " + e);
     e.printStackTrace(System.out);
     table.add(scenario, "FAILED: " + e.getMessage());

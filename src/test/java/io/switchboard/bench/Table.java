@@ -8,7 +8,8 @@ final class Table {
 
   static final List<String> HEADER = List.of("scenario", "offered/s", "delivered/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
       "lost", "errors", "RSS/socket", "connect/s", "vs ceiling", "commit ms", "loop max ms", "server CPU ms", "PG CPU ms",
-      "server µs/msg", "server µs/delivery", "pg µs/msg", "WAL rec/msg", "WAL B/msg", "deliveries/core-s");
+      "server µs/msg", "server µs/delivery", "pg µs/msg", "WAL rec/msg", "WAL B/msg", "deliveries/core-s",
+      "heap MB", "RSS MB");
   /** The columns every table shows; the later ones only when a row fills them. */
   static final int BASE_COLUMNS = 12;
 
@@ -27,6 +28,14 @@ final class Table {
         ms(r.latency().max()), Long.toString(r.lost()), Long.toString(r.errors()), "", "", vsCeiling, "", "", "", "",
         us(r.serverUsPerMessage()), us(r.serverUsPerDelivery()), us(r.pgUsPerMessage()), us(r.walRecordsPerMessage()),
         us(r.walBytesPerMessage()), Double.isNaN(r.deliveriesPerCoreSecond()) ? "" : rate(r.deliveriesPerCoreSecond()));
+  }
+
+  /** The row of {@link #add(LoadGenerator.Result, String, String)} with the server's memory at the step's end. */
+  void add(LoadGenerator.Result r, String label, String vsCeiling, ServerMemory.Sample memory) {
+    add(r, label, vsCeiling);
+    List<String> row = rows.get(rows.size() - 1);
+    row.set(HEADER.indexOf("heap MB"), memory.heapText());
+    row.set(HEADER.indexOf("RSS MB"), memory.rssText());
   }
 
   /** Microseconds, blank when not measured. */
