@@ -4,9 +4,9 @@ import io.switchboard.persistence.DatabaseUrl;
 import io.switchboard.testing.Accounts;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.RedisProcess;
+import io.switchboard.testing.TcpProxy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,7 +23,7 @@ import java.util.UUID;
 /**
  * The soak of docs/operations.md: {@code mvn -B -q -Psoak verify -DskipTests -Dsoak.minutes=10}. Two
  * Switchboard nodes as JVM processes of their own, Postgres (a fresh database on the machine's, or an
- * embedded one) behind a {@link LinkProxy}, Redis as a {@link RedisProcess}; {@code soak.sockets}
+ * embedded one) behind a {@link TcpProxy}, Redis as a {@link RedisProcess}; {@code soak.sockets}
  * (2,000) chat sockets in rooms of 10 (half on each node, two senders per room, {@code soak.rate}
  * (20) messages per second in all, every send with a clientMsgId, retried until acknowledged),
  * {@code soak.notify} (100) notification sockets receiving a notification every 2 s, and
@@ -58,12 +58,11 @@ public final class Soak {
     Backends backends = new Backends();
     String pgUrl = backends.freshDatabase();
     HttpCounter http;
-    URI pgServer = URI.create(pgUrl);
-    try (LinkProxy pgProxy = new LinkProxy(pgServer.getHost(), pgServer.getPort());
+    try (TcpProxy pgProxy = new TcpProxy(pgUrl);
         RedisProcess redis = RedisProcess.start();
         ChatFleet chat = new ChatFleet();
         SoakSockets side = new SoakSockets()) {
-      String proxied = throughProxy(pgUrl, pgProxy.port());
+      String proxied = pgProxy.through(pgUrl);
       String prefix = Backends.freshPrefix();
       int[] ports = {ServerProcess.freePort(), ServerProcess.freePort()};
       List<Map<String, String>> envs = new ArrayList<>();
@@ -174,15 +173,6 @@ public final class Soak {
   private static void report(String what, LoadGenerator.Opened o) {
     System.out.printf("  soak: %,d %s open in %.1f s%s%n", o.opened(), what, o.seconds(), o.failed() == 0 ? ""
         : String.format(" (%d failed; first: %s)", o.failed(), o.firstFailure()));
-  }
-
-  /** {@code pgUrl} with its host and port replaced by the proxy's. */
-  static String throughProxy(String pgUrl, int port) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(postgres(?:ql)?://(?:[^@/]*@)?)[^/:]+(?::\\d+)?(/.*)$").matcher(pgUrl);
-    if (!m.matches()) {
-      throw new IllegalStateException("cannot put a proxy into " + pgUrl);
-    }
-    return m.group(1) + "127.0.0.1:" + port + m.group(2);
   }
 
   record Verdict(boolean failed) {

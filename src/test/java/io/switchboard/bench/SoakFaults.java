@@ -1,6 +1,7 @@
 package io.switchboard.bench;
 
 import io.switchboard.testing.RedisProcess;
+import io.switchboard.testing.TcpProxy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ final class SoakFaults implements AutoCloseable {
   private final List<String> jvm;
   private final Path logDir;
   private final List<Map<String, String>> envs;
-  private final LinkProxy pgProxy;
+  private final TcpProxy pgProxy;
   private final RedisProcess redis;
   private final ServerProcess[] nodes;
   private final int[] starts;
@@ -36,7 +37,7 @@ final class SoakFaults implements AutoCloseable {
   private Thread thread;
   private String failure;
 
-  SoakFaults(Machine machine, List<String> jvm, Path logDir, List<Map<String, String>> envs, LinkProxy pgProxy, RedisProcess redis) {
+  SoakFaults(Machine machine, List<String> jvm, Path logDir, List<Map<String, String>> envs, TcpProxy pgProxy, RedisProcess redis) {
     this.machine = machine;
     this.jvm = jvm;
     this.logDir = logDir;

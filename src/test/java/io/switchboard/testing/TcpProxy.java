@@ -1,6 +1,7 @@
 package io.switchboard.testing;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.net.URI;
@@ -12,11 +13,14 @@ import java.util.concurrent.TimeUnit;
  * A TCP forwarder standing between nodes and a server (Redis, Postgres), so that a test can cut the
  * link ({@link #cut()}: every connection dropped, new ones refused) and restore it without touching
  * the server itself. The target is a URL of any scheme ({@code redis://host:port},
- * {@code postgresql://user@host:port/db}); only its host and port matter.
+ * {@code postgresql://user@host:port/db}); only its host and port matter. Its one {@link NetClient}
+ * stays referenced while the proxy runs: Vert.x closes a client that becomes garbage, and with it
+ * every connection it opened, which would look like the server dropping them at a garbage collection.
  */
 public final class TcpProxy implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
+  private final NetClient client = vertx.createNetClient();
   private final String targetHost;
   private final int targetPort;
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
@@ -36,7 +40,7 @@ public final class TcpProxy implements AutoCloseable {
       return;
     }
     in.pause();
-    vertx.createNetClient().connect(targetPort, targetHost).onSuccess(out -> {
+    client.connect(targetPort, targetHost).onSuccess(out -> {
       open.add(in);
       open.add(out);
       in.handler(out::write);
