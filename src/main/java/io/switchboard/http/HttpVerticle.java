@@ -62,8 +62,6 @@ import java.util.stream.Collectors;
 public final class HttpVerticle extends VerticleBase {
 
   public static final String CONTRACT = "openapi.yaml";
-  /** SPEC §5: larger frames (or messages) close the socket with 1009. */
-  static final int MAX_WEBSOCKET_FRAME = 65_536;
   /** How long a stopping node waits for its connections to finish before closing them. */
   static final long SHUTDOWN_GRACE_SECONDS = 10;
 
@@ -99,6 +97,7 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler(new RequestLog());
     builder.rootHandler(new SecurityHeaders());
     builder.rootHandler(new ClientAddress(config.get(Settings.TRUSTED_PROXIES)));
+    builder.rootHandler(new UpgradeThrottle(node.socketUpgrades(), node.meters().rateLimited(Meters.Refused.UPGRADE)));
     Uploads uploads = new Uploads(config.get(Settings.HTTP_MAX_UPLOAD_BYTES), Path.of(config.get(Settings.DATA_DIR), "uploads").toString());
     builder.rootHandler(new BodyLimits(config.get(Settings.HTTP_MAX_BODY_BYTES), uploads));
     builder.rootHandler(guard.identify());
@@ -198,8 +197,12 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setTcpNoDelay(true)
         .setWebSocketSubProtocols(List.of(SocketGate.SUBPROTOCOL))
-        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
-        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
+        // SPEC §5: larger frames, or messages of several frames, close the socket with 1009
+        .setMaxWebSocketFrameSize(config.get(Settings.WS_MAX_FRAME_BYTES))
+        .setMaxWebSocketMessageSize(config.get(Settings.WS_MAX_FRAME_BYTES))
+        // a larger head gets 431, a longer request line 414 (Vert.x answers both and closes the connection)
+        .setMaxHeaderSize(config.get(Settings.HTTP_MAX_HEADER_BYTES))
+        .setMaxInitialLineLength(config.get(Settings.HTTP_MAX_LINE_BYTES))
         // no permessage-deflate (nor the old per-frame deflate), which Vert.x accepts by default and every browser offers:
         // each socket would keep a zlib deflater and inflater for its whole life, ~65 KB of native memory, for frames of
         // a few hundred bytes (an idle socket is ~8 KB without them)
