@@ -100,6 +100,7 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler(new UpgradeThrottle(node.socketUpgrades(), node.meters().rateLimited(Meters.Refused.UPGRADE)));
     Uploads uploads = new Uploads(config.get(Settings.HTTP_MAX_UPLOAD_BYTES), Path.of(config.get(Settings.DATA_DIR), "uploads").toString());
     builder.rootHandler(new BodyLimits(config.get(Settings.HTTP_MAX_BODY_BYTES), uploads));
+    builder.rootHandler(new InputGuard());
     builder.rootHandler(guard.identify());
 
     for (OpenAPIRoute route : builder.getRoutes()) {
