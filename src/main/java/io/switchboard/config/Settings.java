@@ -105,6 +105,8 @@ public final class Settings {
       "8192", intRange(1024, 1 << 20), "largest request header block; a larger one gets 431 and the connection is closed");
   public static final Setting<Integer> HTTP_MAX_LINE_BYTES = new Setting<>("http.maxLineBytes", "SWITCHBOARD_HTTP_MAX_LINE_BYTES",
       "4096", intRange(256, 1 << 20), "longest request line (method, path and query); a longer one gets 414 and the connection is closed");
+  public static final Setting<Integer> HTTP_SEND_BUFFER_BYTES = new Setting<>("http.sendBufferBytes", "SWITCHBOARD_HTTP_SEND_BUFFER_BYTES",
+      "0", intRange(0, 1 << 28), "kernel send buffer of each connection (SO_SNDBUF; 0 = the OS's autotuning, which lets a reader that never reads pin up to tcp_wmem's maximum beside its outbox)");
   public static final Setting<Integer> WS_MAX_FRAME_BYTES = new Setting<>("ws.maxFrameBytes", "SWITCHBOARD_WS_MAX_FRAME_BYTES",
       "65536", intRange(1024, 1 << 24), "largest client WebSocket frame, and message of several frames; a larger one closes the socket with 1009");
   public static final Setting<Integer> WS_UPGRADE_BURST = new Setting<>("ws.upgradeBurst", "SWITCHBOARD_WS_UPGRADE_BURST", "100",
@@ -197,7 +199,7 @@ public final class Settings {
       CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,
       WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD, RECALL_WINDOW_SECONDS, RATE_BURST, RATE_PER_SECOND,
       WS_PING_SECONDS, WS_OUTBOX_BYTES, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_HEADER_TIMEOUT_SECONDS, HTTP_MAX_HEADER_BYTES, HTTP_MAX_LINE_BYTES,
-      WS_MAX_FRAME_BYTES, WS_UPGRADE_BURST, WS_UPGRADES_PER_SECOND, TRUSTED_PROXIES, PG_MAX_WAIT_QUEUE,
+      HTTP_SEND_BUFFER_BYTES, WS_MAX_FRAME_BYTES, WS_UPGRADE_BURST, WS_UPGRADES_PER_SECOND, TRUSTED_PROXIES, PG_MAX_WAIT_QUEUE,
       AUTH_HASH_THREADS, AUTH_HASH_QUEUE, AUTH_IP_BURST, AUTH_IP_PER_MINUTE, WEBHOOK_ALLOW_PRIVATE, WS_FRAME_BURST, WS_FRAMES_PER_SECOND,
       TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS, MODULE_HEARTBEAT_TIMEOUT_SECONDS, MODULE_HEARTBEAT_FLUSH_MILLIS,
       MODULE_REGISTRATION_KEY, NOTIFY_WEBHOOK_URL, MODULE_ALERT_COALESCE_SECONDS, MODULE_FIELD_MAX_CHARS, MODULE_DATA_REQUIREMENT_MAX_CHARS,

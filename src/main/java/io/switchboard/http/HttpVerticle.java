@@ -215,6 +215,11 @@ public final class HttpVerticle extends VerticleBase {
         // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): the connection handler then runs as a connection opens,
         // not after its first bytes, so the head timeout counts from the start
         .setHttp2ClearTextEnabled(false);
+    int sendBuffer = config.get(Settings.HTTP_SEND_BUFFER_BYTES);
+    if (sendBuffer > 0) {
+      // a fixed SO_SNDBUF turns the kernel's autotuning off: what a reader that never reads pins is this plus its outbox
+      options.setSendBufferSize(sendBuffer);
+    }
     return vertx.createHttpServer(options)
         .connectionHandler(headTimeout::opened)
         .requestHandler(router)
