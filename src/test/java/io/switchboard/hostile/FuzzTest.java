@@ -113,7 +113,9 @@ class FuzzTest {
   static void start() throws Exception {
     System.out.println("fuzz seed " + SEED + " (replay with -Dfuzz.seed=" + SEED + ")");
     node = TestNode.start(Map.of("SWITCHBOARD_RATE_BURST", "1000000", "SWITCHBOARD_RATE_PER_SECOND", "1000000",
-        "SWITCHBOARD_WS_FRAME_BURST", "1000000", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "1000000", "SWITCHBOARD_TYPING_INTERVAL_SECONDS", "0"));
+        "SWITCHBOARD_WS_FRAME_BURST", "1000000", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "1000000", "SWITCHBOARD_TYPING_INTERVAL_SECONDS", "0",
+        // wrong current passwords of PUT /api/me/password count as the account's failed logins: the fuzzer signs in again and again
+        "SWITCHBOARD_CAPTCHA_AFTER_FAILURES", "1000"));
     http = node.http();
     vertx = Vertx.vertx();
     contract = OpenAPIContract.from(vertx, "src/main/resources/openapi.yaml").await(30, TimeUnit.SECONDS).getRawContract();
@@ -163,15 +165,36 @@ class FuzzTest {
 
   /** The caller's token: the admin's or the user's (a fresh session for calls that may end it), or none. */
   static String token(String caller, Op op, Map<String, String> tokens) {
-    return switch (caller) {
-      case "anonymous" -> null;
-      case "admin" -> op.endsSession() ? Accounts.adminToken(http) : tokens.get("admin");
-      default -> op.endsSession() ? Accounts.token(http, user.username(), "password-" + user.username()) : tokens.get("user");
-    };
+    if (caller.equals("anonymous")) {
+      return null;
+    }
+    String fresh = op.endsSession() ? signIn(caller) : null;
+    return fresh != null ? fresh : tokens.get(caller);
   }
 
+  /**
+   * A new session of the admin or the user, or null when signing in is refused: the fuzzer's wrong
+   * current passwords count as failed logins, and past the limit a captcha is asked for.
+   */
+  static String signIn(String caller) {
+    String username = caller.equals("admin") ? Accounts.ADMIN : user.username();
+    String password = caller.equals("admin") ? Accounts.ADMIN_PASSWORD : "password-" + user.username();
+    Http.Response r = http.post("/api/auth/login", new JsonObject().put("username", username).put("password", password));
+    return r.status() == 200 ? r.json().getString("accessToken") : null;
+  }
+
+  /** New sessions for a batch; a caller refused a new one keeps the session it had (access tokens live 15 minutes). */
+  static Map<String, String> tokens = new HashMap<>();
+
   static Map<String, String> freshTokens() {
-    return Map.of("admin", Accounts.adminToken(http), "user", Accounts.token(http, user.username(), "password-" + user.username()));
+    for (String caller : List.of("admin", "user")) {
+      String fresh = signIn(caller);
+      if (fresh != null) {
+        tokens.put(caller, fresh);
+      }
+      assertThat(tokens.get(caller)).as("a session of %s", caller).isNotNull();
+    }
+    return Map.copyOf(tokens);
   }
 
   static String fill(Op op, SchemaFuzz fuzz, boolean realOnly) {
@@ -374,7 +397,7 @@ class FuzzTest {
   @Order(3)
   void randomFramesToEverySocketKindGetKnownFramesOrADocumentedClose() throws Exception {
     SchemaFuzz fuzz = new SchemaFuzz(new Random(SEED + 2), contract);
-    String token = Accounts.token(http, user.username(), "password-" + user.username());
+    String token = freshTokens().get("user");
     // a conversation and a module of its own: the request fuzzer may have made the user leave the fixture one, or deleted the module
     String moduleHash = http.post("/module/register", new JsonObject().put("name", "fuzz-socket-module"), null).json()
         .getJsonObject("result").getString("hash");
