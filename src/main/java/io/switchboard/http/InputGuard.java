@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
  * Refuses, with 400 {@code validation_failed}, input no handler should ever see: a request target
  * whose percent-encoding is broken ({@code %ZZ}, a lone {@code %}), which Netty's and the router's
  * decoders would throw on, and NUL characters in the target ({@code %00}) or in a JSON body (the
- * {@code \u0000} escape), which Postgres cannot store in text. Runs after {@link BodyLimits}, so
+ * escape of U+0000, a backslash and {@code u0000}), which Postgres cannot store in text. Runs after {@link BodyLimits}, so
  * that JSON bodies are read; multipart bodies are left unread for their upload route.
  */
 final class InputGuard implements Handler<RoutingContext> {
@@ -47,7 +47,7 @@ final class InputGuard implements Handler<RoutingContext> {
     return null;
   }
 
-  /** Whether JSON text holds the escape {@code \u0000} (a backslash not itself escaped, then {@code u0000}). */
+  /** Whether JSON text holds the escape of U+0000: a backslash not itself escaped, then {@code u0000}. */
   static boolean hasNulEscape(Buffer json) {
     int n = json.length();
     int backslashes = 0;
