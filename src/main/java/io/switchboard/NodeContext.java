@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the verticles of one node share: the configuration and the node-wide, thread-safe state
- * (session revocations, permission sets, the sign-in calls' per-address budget, the count of password
+ * (session revocations, permission sets, the per-address budgets of sign-in calls and socket upgrades, the count of password
  * hashes admitted). Handed to each
  * verticle at construction.
  */
@@ -31,11 +31,13 @@ public final class NodeContext {
   private final AtomicInteger managementPort = new AtomicInteger(-1);
   private final AtomicReference<Gateway> gateway = new AtomicReference<>();
   private final RateLimiter signInCalls;
+  private final RateLimiter socketUpgrades;
   private final AtomicInteger passwordHashes = new AtomicInteger();
 
   public NodeContext(AppConfig config) {
     this.config = config;
     this.signInCalls = new RateLimiter(config.get(Settings.AUTH_IP_BURST), config.get(Settings.AUTH_IP_PER_MINUTE) / 60.0);
+    this.socketUpgrades = new RateLimiter(config.get(Settings.WS_UPGRADE_BURST), config.get(Settings.WS_UPGRADES_PER_SECOND));
   }
 
   public AppConfig config() {
@@ -82,6 +84,14 @@ public final class NodeContext {
    */
   public RateLimiter signInCalls() {
     return signInCalls;
+  }
+
+  /**
+   * One bucket per client address for WebSocket upgrades of every kind, shared by the node's HTTP
+   * verticle instances ({@code io.switchboard.http.UpgradeThrottle}).
+   */
+  public RateLimiter socketUpgrades() {
+    return socketUpgrades;
   }
 
   /** Password hashes admitted to the node's hashing pool, running or waiting ({@link io.switchboard.auth.PasswordHasher}). */

@@ -103,6 +103,18 @@ public final class Settings {
       "120", intRange(1, 86_400), "a connection (HTTP or WebSocket) that reads and writes nothing this long is closed");
   public static final Setting<Integer> HTTP_HEADER_TIMEOUT_SECONDS = new Setting<>("http.headerTimeoutSeconds", "SWITCHBOARD_HTTP_HEADER_TIMEOUT_SECONDS",
       "10", intRange(1, 3_600), "a connection whose request head has not fully arrived this long after it opened (or after the previous response) is closed");
+  public static final Setting<Integer> HTTP_MAX_HEADER_BYTES = new Setting<>("http.maxHeaderBytes", "SWITCHBOARD_HTTP_MAX_HEADER_BYTES",
+      "8192", intRange(1024, 1 << 20), "largest request header block; a larger one gets 431 and the connection is closed");
+  public static final Setting<Integer> HTTP_MAX_LINE_BYTES = new Setting<>("http.maxLineBytes", "SWITCHBOARD_HTTP_MAX_LINE_BYTES",
+      "4096", intRange(256, 1 << 20), "longest request line (method, path and query); a longer one gets 414 and the connection is closed");
+  public static final Setting<Integer> HTTP_SEND_BUFFER_BYTES = new Setting<>("http.sendBufferBytes", "SWITCHBOARD_HTTP_SEND_BUFFER_BYTES",
+      "0", intRange(0, 1 << 28), "kernel send buffer of each connection (SO_SNDBUF; 0 = the OS's autotuning, which lets a reader that never reads pin up to tcp_wmem's maximum beside its outbox)");
+  public static final Setting<Integer> WS_MAX_FRAME_BYTES = new Setting<>("ws.maxFrameBytes", "SWITCHBOARD_WS_MAX_FRAME_BYTES",
+      "65536", intRange(1024, 1 << 24), "largest client WebSocket frame, and message of several frames; a larger one closes the socket with 1009");
+  public static final Setting<Integer> WS_UPGRADE_BURST = new Setting<>("ws.upgradeBurst", "SWITCHBOARD_WS_UPGRADE_BURST", "100",
+      intRange(1, 10_000_000), "WebSocket upgrades (every socket kind, refused ones too) one client address may attempt in a burst (per node)");
+  public static final Setting<Double> WS_UPGRADES_PER_SECOND = new Setting<>("ws.upgradesPerSecond", "SWITCHBOARD_WS_UPGRADES_PER_SECOND",
+      "10", positiveDouble(), "sustained WebSocket upgrades per second per client address (per node); past it 429 with Retry-After, before the upgrade");
   public static final Setting<List<String>> TRUSTED_PROXIES = new Setting<>("http.trustedProxies", "SWITCHBOARD_TRUSTED_PROXIES", "",
       addressList(), "comma-separated IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (unset = none)");
   public static final Setting<Integer> PG_MAX_WAIT_QUEUE = new Setting<>("pg.maxWaitQueue", "SWITCHBOARD_PG_MAX_WAIT_QUEUE", "512",
@@ -188,7 +200,8 @@ public final class Settings {
       JWT_ALGORITHM, JWT_PRIVATE_KEY_FILE, JWT_PUBLIC_KEY_FILE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, BCRYPT_COST,
       CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,
       WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD, RECALL_WINDOW_SECONDS, RATE_BURST, RATE_PER_SECOND,
-      WS_PING_SECONDS, WS_OUTBOX_BYTES, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_HEADER_TIMEOUT_SECONDS, TRUSTED_PROXIES, PG_MAX_WAIT_QUEUE,
+      WS_PING_SECONDS, WS_OUTBOX_BYTES, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_HEADER_TIMEOUT_SECONDS, HTTP_MAX_HEADER_BYTES, HTTP_MAX_LINE_BYTES,
+      HTTP_SEND_BUFFER_BYTES, WS_MAX_FRAME_BYTES, WS_UPGRADE_BURST, WS_UPGRADES_PER_SECOND, TRUSTED_PROXIES, PG_MAX_WAIT_QUEUE,
       AUTH_HASH_THREADS, AUTH_HASH_QUEUE, AUTH_IP_BURST, AUTH_IP_PER_MINUTE, WEBHOOK_ALLOW_PRIVATE, WS_FRAME_BURST, WS_FRAMES_PER_SECOND,
       TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS, MODULE_HEARTBEAT_TIMEOUT_SECONDS, MODULE_HEARTBEAT_FLUSH_MILLIS,
       MODULE_REGISTRATION_KEY, NOTIFY_WEBHOOK_URL, MODULE_ALERT_COALESCE_SECONDS, MODULE_FIELD_MAX_CHARS, MODULE_DATA_REQUIREMENT_MAX_CHARS,

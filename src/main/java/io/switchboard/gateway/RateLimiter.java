@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link TokenBucket}s by key on this node (burst, then a sustained rate): one per user and
- * conversation for message sends and typing, one per client address for the sign-in calls. Thread-safe.
+ * conversation for message sends and typing, one per client address for the sign-in calls and for
+ * WebSocket upgrades. Thread-safe.
  */
 public final class RateLimiter {
 

@@ -37,6 +37,31 @@ public final class Api {
     return p == null || p.isNull() ? null : String.valueOf(p.get());
   }
 
+  /** An integer query parameter, or null; 400 naming it when it does not fit a long (the contract's integers have no size). */
+  public static Long queryLong(RoutingContext ctx, String name) {
+    RequestParameter p = validated(ctx).getQuery().get(name);
+    return p == null || p.isNull() ? null : asLong(p.get(), name);
+  }
+
+  /** An integer path parameter; 400 naming it when it does not fit a long. */
+  public static long pathLong(RoutingContext ctx, String name) {
+    RequestParameter p = validated(ctx).getPathParameters().get(name);
+    return asLong(p == null ? ctx.pathParam(name) : p.get(), name);
+  }
+
+  /** An integer field of a JSON body; 400 naming it when it does not fit a long. */
+  public static long bodyLong(JsonObject body, String name) {
+    return asLong(body.getValue(name), name);
+  }
+
+  private static long asLong(Object value, String name) {
+    try {
+      return new java.math.BigDecimal(String.valueOf(value)).longValueExact();
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw ApiException.validation(name, "must be an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
+    }
+  }
+
   public static Integer queryInt(RoutingContext ctx, String name, Integer fallback) {
     RequestParameter p = validated(ctx).getQuery().get(name);
     return p == null || p.isNull() ? fallback : p.getInteger();

@@ -62,8 +62,6 @@ import java.util.stream.Collectors;
 public final class HttpVerticle extends VerticleBase {
 
   public static final String CONTRACT = "openapi.yaml";
-  /** SPEC §5: larger frames (or messages) close the socket with 1009. */
-  static final int MAX_WEBSOCKET_FRAME = 65_536;
   /** How long a stopping node waits for its connections to finish before closing them. */
   static final long SHUTDOWN_GRACE_SECONDS = 10;
 
@@ -99,8 +97,10 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler(new RequestLog());
     builder.rootHandler(new SecurityHeaders());
     builder.rootHandler(new ClientAddress(config.get(Settings.TRUSTED_PROXIES)));
+    builder.rootHandler(new UpgradeThrottle(node.socketUpgrades(), node.meters().rateLimited(Meters.Refused.UPGRADE)));
     Uploads uploads = new Uploads(config.get(Settings.HTTP_MAX_UPLOAD_BYTES), Path.of(config.get(Settings.DATA_DIR), "uploads").toString());
     builder.rootHandler(new BodyLimits(config.get(Settings.HTTP_MAX_BODY_BYTES), uploads));
+    builder.rootHandler(new InputGuard());
     builder.rootHandler(guard.identify());
 
     for (OpenAPIRoute route : builder.getRoutes()) {
@@ -198,8 +198,12 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setTcpNoDelay(true)
         .setWebSocketSubProtocols(List.of(SocketGate.SUBPROTOCOL))
-        .setMaxWebSocketFrameSize(MAX_WEBSOCKET_FRAME)
-        .setMaxWebSocketMessageSize(MAX_WEBSOCKET_FRAME)
+        // SPEC §5: larger frames, or messages of several frames, close the socket with 1009
+        .setMaxWebSocketFrameSize(config.get(Settings.WS_MAX_FRAME_BYTES))
+        .setMaxWebSocketMessageSize(config.get(Settings.WS_MAX_FRAME_BYTES))
+        // a larger head gets 431, a longer request line 414 (Vert.x answers both and closes the connection)
+        .setMaxHeaderSize(config.get(Settings.HTTP_MAX_HEADER_BYTES))
+        .setMaxInitialLineLength(config.get(Settings.HTTP_MAX_LINE_BYTES))
         // no permessage-deflate (nor the old per-frame deflate), which Vert.x accepts by default and every browser offers:
         // each socket would keep a zlib deflater and inflater for its whole life, ~65 KB of native memory, for frames of
         // a few hundred bytes (an idle socket is ~8 KB without them)
@@ -211,6 +215,11 @@ public final class HttpVerticle extends VerticleBase {
         // HTTP/1.1 only (TLS and HTTP/2 end at the proxy): the connection handler then runs as a connection opens,
         // not after its first bytes, so the head timeout counts from the start
         .setHttp2ClearTextEnabled(false);
+    int sendBuffer = config.get(Settings.HTTP_SEND_BUFFER_BYTES);
+    if (sendBuffer > 0) {
+      // a fixed SO_SNDBUF turns the kernel's autotuning off: what a reader that never reads pins is this plus its outbox
+      options.setSendBufferSize(sendBuffer);
+    }
     return vertx.createHttpServer(options)
         .connectionHandler(headTimeout::opened)
         .requestHandler(router)

@@ -41,7 +41,9 @@ public final class Meters {
     /** a password change past the username's attempt limit */
     PASSWORD,
     /** a client frame past its socket's frame budget */
-    FRAME;
+    FRAME,
+    /** a WebSocket upgrade past the client address's budget */
+    UPGRADE;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);

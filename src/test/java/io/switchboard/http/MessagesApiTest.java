@@ -91,6 +91,25 @@ class MessagesApiTest {
   }
 
   @Test
+  void integersBeyondALongAre400NotAnOverflow() {
+    String id = Conversations.group(http, ann);
+    send(id, ann, "one");
+    String path = "/api/conversations/" + id;
+    for (String q : List.of("?before=99999999999999999999", "?after=9223372036854775808", "?before=2&after=999999999999999999999999999")) {
+      Http.Response r = http.get(path + "/messages" + q, ann.token());
+      assertThat(r.status()).as(q).isEqualTo(400);
+      assertThat(r.errorCode()).isEqualTo("validation_failed");
+      assertThat(r.json().getJsonObject("error").getString("message")).containsAnyOf("before", "after");
+    }
+    // 2^64 + 1 would wrap to seq 1
+    Http.Response recall = http.post(path + "/messages/18446744073709551617/recall", null, ann.token());
+    assertThat(recall.status()).as(recall.toString()).isEqualTo(400);
+    Http.Response read = http.send("POST", path + "/read", "{\"seq\":18446744073709551617}", ann.token(), java.util.Map.of("Content-Type", "application/json"));
+    assertThat(read.status()).as(read.toString()).isEqualTo(400);
+    assertThat(http.get(path + "/messages", ann.token()).items().getJsonObject(0).getString("state")).isEqualTo("visible");
+  }
+
+  @Test
   void outsidersCannotReadPrivateHistory() {
     String id = Conversations.group(http, ann, bob);
     send(id, ann, "secret");

@@ -95,4 +95,35 @@ class FoundationTest {
     assertThat(r.status()).isEqualTo(413);
     assertThat(r.errorCode()).isEqualTo("too_large");
   }
+
+  @Test
+  void nulCharactersInAJsonBodyAre400NotAStorageFailure() {
+    io.switchboard.testing.Accounts.Account ann = io.switchboard.testing.Accounts.signUp(http, "nul-body");
+    Http.Response me = http.patch("/api/me", new JsonObject().put("displayName", "a\u0000b"), ann.token());
+    assertThat(me.status()).as(me.toString()).isEqualTo(400);
+    assertThat(me.errorCode()).isEqualTo("validation_failed");
+    assertThat(me.json().getJsonObject("error").getString("message")).contains("NUL");
+    Http.Response login = http.post("/api/auth/login", new JsonObject().put("username", "nul\u0000name").put("password", "whatever123"));
+    assertThat(login.status()).as(login.toString()).isEqualTo(400);
+    // an escaped backslash before "u0000" is text, not a NUL
+    Http.Response literal = http.send("PATCH", "/api/me", "{\"displayName\":\"back\\\\u0000slash\"}", ann.token(),
+        Map.of("Content-Type", "application/json"));
+    assertThat(literal.status()).as(literal.toString()).isEqualTo(200);
+    assertThat(literal.json().getString("displayName")).isEqualTo("back\\u0000slash");
+  }
+
+  @Test
+  void brokenPercentEncodingAndNulInTheTargetAre400() throws Exception {
+    for (String target : java.util.List.of("/api/admin/users/%ZZ", "/api/conversations/%/images", "/api/rooms?limit=%ZZ",
+        "/api/admin/users?q=%00", "/api/conversations/%0")) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.port())) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(answer).as(target).startsWith("HTTP/1.1 400").contains("\"validation_failed\"");
+      }
+    }
+    assertThat(http.get("/health/live?note=%E2%80%AE").status()).isEqualTo(200);
+  }
 }

@@ -115,6 +115,12 @@ public final class RawWebSocket implements AutoCloseable {
     socket.getOutputStream().flush();
   }
 
+  /** Writes bytes as they are (a frame head alone, a frame the server must refuse, garbage). */
+  public void sendRaw(byte[] bytes) throws IOException {
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+  }
+
   /** Reads until a close frame (answers its code), the end of the connection (-1), or the timeout. */
   public int readUntilClosed(int timeoutMillis) throws IOException {
     socket.setSoTimeout(timeoutMillis);

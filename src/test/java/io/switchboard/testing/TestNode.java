@@ -35,6 +35,8 @@ public final class TestNode implements AutoCloseable {
       s.put("SWITCHBOARD_JWT_SECRET", "test-secret-test-secret-test-secret-0123456789");
       // every test signs in from 127.0.0.1: the per-address limit is raised out of the way (tests of it set their own)
       s.put("SWITCHBOARD_AUTH_IP_BURST", "100000");
+      // the same for socket upgrades: tests open many sockets from one address
+      s.put("SWITCHBOARD_WS_UPGRADE_BURST", "1000000");
       // tests deliver webhooks to a target on loopback
       s.put("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "true");
       s.put(ConfigLoader.CONFIG_FILE_ENV, "");

@@ -230,6 +230,10 @@ abstract class Session implements Sessions.Member {
   private void onException(Throwable e) {
     if (e instanceof CorruptedWebSocketFrameException corrupted) {
       close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+    } else if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("overflow max message size")) {
+      // a message of several frames, each within the frame limit, over the message limit: Vert.x's aggregator drops
+      // what it gathered and only reports it, leaving the socket open for the next one; SPEC §5 closes it
+      close(CloseCodes.TOO_BIG, "message too big");
     }
   }
 

@@ -199,7 +199,7 @@ public final class ConversationsApi implements ApiModule {
 
   private void markRead(RoutingContext ctx) {
     Principal principal = Api.principal(ctx);
-    long seq = Api.body(ctx).getLong("seq");
+    long seq = Api.bodyLong(Api.body(ctx), "seq");
     Api.reply(ctx, 200, access.participant(principal, Api.path(ctx, "id"))
             .compose(a -> gateway.messaging().markRead(principal.userId(), a.conversation().id(), seq)),
         marker -> new JsonObject().put("seq", marker));

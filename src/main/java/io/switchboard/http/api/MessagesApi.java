@@ -55,8 +55,8 @@ public final class MessagesApi implements ApiModule {
 
   private void history(RoutingContext ctx) {
     Principal principal = Api.principal(ctx);
-    Long before = longQuery(ctx, "before");
-    Long after = longQuery(ctx, "after");
+    Long before = Api.queryLong(ctx, "before");
+    Long after = Api.queryLong(ctx, "after");
     int limit = Api.queryInt(ctx, "limit", 50);
     Api.reply(ctx, 200, access.readable(principal, Api.path(ctx, "id"))
         .compose(a -> Bus.request(vertx, Addresses.MESSAGE_HISTORY, new MessageStore.History(a.conversation().id(), before, after, limit))),
@@ -67,13 +67,8 @@ public final class MessagesApi implements ApiModule {
         });
   }
 
-  private static Long longQuery(RoutingContext ctx, String name) {
-    String raw = Api.query(ctx, name);
-    return raw == null ? null : Long.valueOf(raw);
-  }
-
   private static long seq(RoutingContext ctx) {
-    return Api.validated(ctx).getPathParameters().get("seq").getLong();
+    return Api.pathLong(ctx, "seq");
   }
 
   private void send(RoutingContext ctx) {
