@@ -111,10 +111,10 @@ public final class Settings {
       "0", intRange(0, 1 << 28), "kernel send buffer of each connection (SO_SNDBUF; 0 = the OS's autotuning, which lets a reader that never reads pin up to tcp_wmem's maximum beside its outbox)");
   public static final Setting<Integer> WS_MAX_FRAME_BYTES = new Setting<>("ws.maxFrameBytes", "SWITCHBOARD_WS_MAX_FRAME_BYTES",
       "65536", intRange(1024, 1 << 24), "largest client WebSocket frame, and message of several frames; a larger one closes the socket with 1009");
-  public static final Setting<Integer> WS_UPGRADE_BURST = new Setting<>("ws.upgradeBurst", "SWITCHBOARD_WS_UPGRADE_BURST", "100",
+  public static final Setting<Integer> WS_UPGRADE_BURST = new Setting<>("ws.upgradeBurst", "SWITCHBOARD_WS_UPGRADE_BURST", "500",
       intRange(1, 10_000_000), "WebSocket upgrades (every socket kind, refused ones too) one client address may attempt in a burst (per node)");
   public static final Setting<Double> WS_UPGRADES_PER_SECOND = new Setting<>("ws.upgradesPerSecond", "SWITCHBOARD_WS_UPGRADES_PER_SECOND",
-      "10", positiveDouble(), "sustained WebSocket upgrades per second per client address (per node); past it 429 with Retry-After, before the upgrade");
+      "100", positiveDouble(), "sustained WebSocket upgrades per second per client address (per node); past it 429 with Retry-After, before the upgrade");
   public static final Setting<List<String>> TRUSTED_PROXIES = new Setting<>("http.trustedProxies", "SWITCHBOARD_TRUSTED_PROXIES", "",
       addressList(), "comma-separated IP addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed (unset = none)");
   public static final Setting<Integer> PG_MAX_WAIT_QUEUE = new Setting<>("pg.maxWaitQueue", "SWITCHBOARD_PG_MAX_WAIT_QUEUE", "512",

@@ -35,6 +35,9 @@ final class Switchboard {
       env.put("SWITCHBOARD_WS_FRAMES_PER_SECOND", "1000000");
       // every benchmark user signs up and in from 127.0.0.1
       env.put("SWITCHBOARD_AUTH_IP_BURST", "1000000");
+      // and opens every socket from there too
+      env.put("SWITCHBOARD_WS_UPGRADE_BURST", "10000000");
+      env.put("SWITCHBOARD_WS_UPGRADES_PER_SECOND", "1000000");
       env.put("SWITCHBOARD_BCRYPT_COST", "4");
       env.put("SWITCHBOARD_ADMIN_PASSWORD", "admin-password");
       env.put("SWITCHBOARD_JWT_SECRET", JWT_SECRET);
