@@ -1,9 +1,7 @@
 package io.switchboard.cluster;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
@@ -19,11 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.LongConsumer;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The link on a Redis Cluster (7+), with sharded pub/sub: every channel is published with
@@ -44,55 +37,37 @@ import org.slf4j.LoggerFactory;
  * connected and every channel subscribed again the link is down (readiness and
  * {@code switchboard_redis_link_up} say so); retries back off from 100 ms to 10 s, forever. Then
  * {@link #onReconnect} listeners read from Postgres what was missed meanwhile, as after an outage of a
- * standalone Redis.
+ * standalone Redis. What it shares with {@link RedisLink} (publishing, listeners, backoff, stop) is
+ * in {@link RedisLinkBase}.
  */
-public final class RedisClusterLink implements ClusterLink, RedisCommands {
+public final class RedisClusterLink extends RedisLinkBase {
 
-  private static final Logger log = LoggerFactory.getLogger(RedisClusterLink.class);
-  private static final long MIN_BACKOFF_MS = 100;
-  private static final long MAX_BACKOFF_MS = 10_000;
   private static final int CONNECT_TIMEOUT_MS = 5_000;
 
-  private final Vertx vertx;
-  private final Context context;
   private final List<String> seeds;
   private final RedisOptions nodeOptions;
-  private final RedisPublisher publisher;
   private final Set<String> channels = new HashSet<>();
   private final Map<String, Shard> shards = new HashMap<>();
   private SlotMap slots;
-  private BiConsumer<String, Buffer> handler = (c, p) -> { };
-  private LongConsumer reconnected = since -> { };
-  private volatile boolean up;
-  private boolean stopped;
-  private boolean everUp;
-  /** When trouble was first noticed, or the first connection failed (epoch millis); 0 while up. */
-  private long downSince;
-  private long backoff = MIN_BACKOFF_MS;
   private boolean refreshing;
   private boolean refreshAgain;
   private long refreshTimer = -1;
 
   public RedisClusterLink(Vertx vertx, List<String> seeds) {
-    this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
+    super(vertx, publishOptions(seeds), Command.SPUBLISH, false);
     this.seeds = List.copyOf(seeds);
-    // each URL carries its password and scheme (rediss:// is TLS); the masters found are reached with the first seed's
-    RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER).setMaxPoolSize(8).setMaxPoolWaiting(10_000)
-        .setMaxWaitingHandlers(100_000).setPoolName("redis-publish");
-    seeds.forEach(options::addConnectionString);
-    tls(options, seeds.get(0));
-    this.publisher = new RedisPublisher(vertx, context, Redis.createClient(vertx, options), Command.SPUBLISH, false, () -> backoff);
     this.nodeOptions = new RedisOptions().setMaxPoolSize(1).setMaxWaitingHandlers(100_000).setPoolName("redis-subscribe");
     nodeOptions.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS);
     tls(nodeOptions, seeds.get(0));
   }
 
-  private static void tls(RedisOptions options, String url) {
-    if (url.regionMatches(true, 0, "rediss:", 0, 7)) {
-      // Vert.x checks the certificate chain but, unless told, not that it names the host of the URL
-      options.getNetClientOptions().setHostnameVerificationAlgorithm("HTTPS");
-    }
+  private static RedisOptions publishOptions(List<String> seeds) {
+    // each URL carries its password and scheme (rediss:// is TLS); the masters found are reached with the first seed's
+    RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER).setMaxPoolSize(8).setMaxPoolWaiting(10_000)
+        .setMaxWaitingHandlers(100_000).setPoolName("redis-publish");
+    seeds.forEach(options::addConnectionString);
+    tls(options, seeds.get(0));
+    return options;
   }
 
   /** One master's subscriber connection and the channels subscribed on it. */
@@ -166,16 +141,6 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
   }
 
   @Override
-  public void onMessage(BiConsumer<String, Buffer> handler) {
-    this.handler = handler;
-  }
-
-  @Override
-  public void onReconnect(LongConsumer handler) {
-    this.reconnected = handler;
-  }
-
-  @Override
   public Future<Void> start() {
     return onLink(this::refresh);
   }
@@ -195,8 +160,7 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
     if (refreshTimer >= 0) {
       return;
     }
-    long delay = backoff;
-    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    long delay = nextBackoff();
     log.atDebug().addKeyValue("inMs", delay).addKeyValue("reason", why).log("redis cluster refresh scheduled");
     refreshTimer = vertx.setTimer(delay, id -> {
       refreshTimer = -1;
@@ -222,24 +186,9 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
       } else if (refreshAgain || refreshTimer >= 0) {
         trouble("topology changed during a refresh");
       } else {
-        restored();
+        restored(log.atInfo().addKeyValue("masters", shards.size()).addKeyValue("channels", channels.size()));
       }
     });
-  }
-
-  private void restored() {
-    // a node that could not reach Redis at start has missed what was announced meanwhile, too
-    boolean again = everUp || downSince != 0;
-    long wentDown = downSince;
-    downSince = 0;
-    up = true;
-    everUp = true;
-    backoff = MIN_BACKOFF_MS;
-    log.atInfo().addKeyValue("masters", shards.size()).addKeyValue("channels", channels.size())
-        .log(again ? "redis link restored" : "redis link up");
-    if (again) {
-      reconnected.accept(wentDown);
-    }
   }
 
   /** The known masters first, then the seeds. */
@@ -347,41 +296,7 @@ public final class RedisClusterLink implements ClusterLink, RedisCommands {
   }
 
   @Override
-  public void publish(String channel, Buffer payload) {
-    publisher.publish(channel, payload);
-  }
-
-  @Override
-  public Future<Response> send(Request request) {
-    return publisher.send(request);
-  }
-
-  private <T> Future<T> onLink(Supplier<Future<T>> action) {
-    return RedisPublisher.onContext(context, action);
-  }
-
-  @Override
-  public boolean up() {
-    return up;
-  }
-
-  @Override
-  public boolean clustered() {
-    return true;
-  }
-
-  @Override
-  public int publishQueue() {
-    return publisher.queued();
-  }
-
-  @Override
-  public Future<Void> stop() {
-    // what is still queued (a stopping node's last changes) is sent before the connections close
-    return onLink(() -> publisher.drain().transform(x -> close()));
-  }
-
-  private Future<Void> close() {
+  protected Future<Void> close() {
     stopped = true;
     up = false;
     if (refreshTimer >= 0) {

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -43,22 +42,16 @@ final class ChatFleet implements AutoCloseable {
       long sendsTried, long acked, long refused, long pending, long ackConflicts, Map<String, Long> refusedBy, String firstError) {
   }
 
-  private final class Sock {
+  private final class Sock extends RedialingSocket {
     final Target target;
     final BitSet seen = new BitSet();
     final Map<String, Pending> pending = new LinkedHashMap<>();
-    int portIndex;
     long startSeq = -1;
     long lastSeq = -1;
     long catchUpTo = -1;
     long connectedAt;
     long caughtUpAt;
     long sent;
-    ClientWebSocket ws;
-    boolean open;
-    // a reconnect is scheduled; failed connects in a row
-    boolean waiting;
-    int failures;
 
     Sock(Target target) {
       this.target = target;
@@ -114,8 +107,7 @@ final class ChatFleet implements AutoCloseable {
       // one that fails to open keeps trying, as after a close
       return connect(s).onFailure(e -> {
         connectFailures++;
-        s.portIndex++;
-        s.failures++;
+        s.connectFailed();
         scheduleReconnect(s);
       });
     }), 3600);
@@ -149,7 +141,7 @@ final class ChatFleet implements AutoCloseable {
     });
     long since = s.lastSeq >= 0 ? s.lastSeq : s.target.since() == null ? -1 : s.target.since();
     String uri = "/ws/chat/" + s.target.room() + "?token=" + s.target.token() + (since >= 0 ? "&since=" + since : "");
-    int port = s.target.ports()[s.portIndex % s.target.ports().length];
+    int port = s.port(s.target.ports());
     s.connectedAt = System.nanoTime();
     s.caughtUpAt = 0;
     return ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
@@ -158,21 +150,11 @@ final class ChatFleet implements AutoCloseable {
 
   /** After a close or a failed connect: wait a jittered while (longer after each failure), then connect again, to the next node after a failure. */
   private void scheduleReconnect(Sock s) {
-    if (closing || s.waiting) {
-      return;
-    }
-    s.waiting = true;
-    long base = Math.min(2000, 250L << Math.min(s.failures, 3));
-    vertx.setTimer(base + ThreadLocalRandom.current().nextLong(base + 1), t -> {
-      s.waiting = false;
-      if (closing || s.open) {
-        return;
-      }
+    s.redial(vertx, () -> closing, () -> {
       reconnects++;
       connect(s).onFailure(e -> {
         connectFailures++;
-        s.portIndex++;
-        s.failures++;
+        s.connectFailed();
         if (!s.open) {
           scheduleReconnect(s);
         }
@@ -402,11 +384,7 @@ final class ChatFleet implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      closing = true;
-      vertx.close().await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // exiting anyway
-    }
+    closing = true;
+    LoadGenerator.closeQuietly(vertx);
   }
 }

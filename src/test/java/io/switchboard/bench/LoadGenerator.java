@@ -400,6 +400,11 @@ final class LoadGenerator implements AutoCloseable {
 
   @Override
   public void close() {
+    closeQuietly(vertx);
+  }
+
+  /** Closes {@code vertx}, waiting up to 30 s; a failure or a time-out is ignored (the run is ending anyway). */
+  static void closeQuietly(Vertx vertx) {
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -952,11 +951,7 @@ final class ModulesScenario {
 
     @Override
     public void close() {
-      try {
-        vertx.close().await(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // exiting anyway
-      }
+      LoadGenerator.closeQuietly(vertx);
     }
   }
 }

@@ -362,15 +362,7 @@ final class NotifyScenario implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      probeVertx.close().await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // exiting anyway
-    }
-    try {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // exiting anyway
-    }
+    LoadGenerator.closeQuietly(probeVertx);
+    LoadGenerator.closeQuietly(vertx);
   }
 }

@@ -14,8 +14,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -31,13 +29,8 @@ final class SoakSockets implements AutoCloseable {
       int moduleSockets, long heartbeats, long confirmed, long moduleReconnects, String firstError) {
   }
 
-  private abstract class Sock {
+  private abstract class Sock extends RedialingSocket {
     final int[] ports;
-    int portIndex;
-    ClientWebSocket ws;
-    boolean open;
-    boolean waiting;
-    int failures;
 
     Sock(int[] ports) {
       this.ports = ports;
@@ -189,7 +182,7 @@ final class SoakSockets implements AutoCloseable {
     ws.exceptionHandler(e -> {
       // a close follows
     });
-    int port = s.ports[s.portIndex % s.ports.length];
+    int port = s.port(s.ports);
     Future<Void> connected = ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(s.uri()))
         .compose(x -> s instanceof NotifySock ? ready.future() : Future.succeededFuture());
     return connected.map(x -> {
@@ -197,23 +190,13 @@ final class SoakSockets implements AutoCloseable {
       s.failures = 0;
       return (Void) null;
     }).onFailure(e -> {
-      s.portIndex++;
-      s.failures++;
+      s.connectFailed();
       reconnect(s);
     });
   }
 
   private void reconnect(Sock s) {
-    if (closing || s.waiting) {
-      return;
-    }
-    s.waiting = true;
-    long base = Math.min(2000, 250L << Math.min(s.failures, 3));
-    vertx.setTimer(base + ThreadLocalRandom.current().nextLong(base + 1), t -> {
-      s.waiting = false;
-      if (closing || s.open) {
-        return;
-      }
+    s.redial(vertx, () -> closing, () -> {
       if (s instanceof NotifySock) {
         notifyReconnects++;
       } else {
@@ -245,11 +228,7 @@ final class SoakSockets implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      closing = true;
-      vertx.close().await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // exiting anyway
-    }
+    closing = true;
+    LoadGenerator.closeQuietly(vertx);
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.cluster;
 
+import static io.switchboard.testing.TestCluster.awaitReady;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.gateway.CloseCodes;
@@ -9,6 +10,7 @@ import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Conversations;
 import io.switchboard.testing.NotificationSockets;
 import io.switchboard.testing.TcpProxy;
+import io.switchboard.testing.TestCluster;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.switchboard.testing.Wait;
@@ -34,6 +36,7 @@ class ClusterCatchUpTest {
 
   static final AtomicInteger names = new AtomicInteger();
   static TcpProxy redisOfA;
+  static TestCluster cluster;
   static TestNode a;
   static TestNode b;
   static Vertx vertx;
@@ -42,11 +45,11 @@ class ClusterCatchUpTest {
   @BeforeAll
   static void start() throws Exception {
     redisOfA = new TcpProxy(TestRedis.url());
-    a = TestNode.start(Map.of("SWITCHBOARD_REDIS_URL", redisOfA.url(), "SWITCHBOARD_REDIS_PREFIX", TestRedis.freshPrefix(),
-        "SWITCHBOARD_PRESENCE_HEARTBEAT_SECONDS", "1"));
     // node B reaches Redis directly: only node A is cut off
-    b = TestNode.startPeer(a, Map.of("SWITCHBOARD_REDIS_URL", TestRedis.url()));
-    waitReady(a, b);
+    cluster = TestCluster.start(Map.of("SWITCHBOARD_REDIS_URL", redisOfA.url(), "SWITCHBOARD_PRESENCE_HEARTBEAT_SECONDS", "1"),
+        Map.of("SWITCHBOARD_REDIS_URL", TestRedis.url()));
+    a = cluster.a();
+    b = cluster.b();
     vertx = Vertx.vertx();
     client = ChatClient.client(vertx);
   }
@@ -56,24 +59,10 @@ class ClusterCatchUpTest {
     if (vertx != null) {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-    if (b != null) {
-      b.close();
-    }
-    if (a != null) {
-      a.close();
+    if (cluster != null) {
+      cluster.close();
     }
     redisOfA.close();
-  }
-
-  static void waitReady(TestNode... nodes) {
-    Wait.until(Duration.ofSeconds(20), "nodes ready", () -> {
-      for (TestNode n : nodes) {
-        if (n.http().get("/health/ready").status() != 200) {
-          return false;
-        }
-      }
-      return true;
-    });
   }
 
   static Account user(String base) {
@@ -118,7 +107,7 @@ class ClusterCatchUpTest {
       assertThat(leavingChat.awaitClose()).isEqualTo(CloseCodes.SESSION_ENDED);
       assertThat(leavingNotifications.awaitClose()).isEqualTo(CloseCodes.SESSION_ENDED);
       assertThat(removedChat.awaitClose()).isEqualTo(CloseCodes.FORBIDDEN);
-      waitReady(a);
+      awaitReady(a);
       // the ended session's token stops working on node A too; everyone else is untouched
       assertThat(a.http().get("/api/me", leaving.token()).status()).isEqualTo(401);
       assertOpen(ownerChat);

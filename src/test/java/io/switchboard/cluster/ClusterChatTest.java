@@ -7,6 +7,7 @@ import io.switchboard.testing.Accounts;
 import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
+import io.switchboard.testing.TestCluster;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.switchboard.testing.Accounts.Account;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class ClusterChatTest {
 
   static final AtomicInteger names = new AtomicInteger();
+  static TestCluster cluster;
   static TestNode a;
   static TestNode b;
   static Vertx vertx;
@@ -48,12 +50,11 @@ class ClusterChatTest {
   /** Both nodes on the Redis that {@code redis} (its settings) names, with the rate limits out of the way. */
   static void startOn(Map<String, String> redis) {
     Map<String, String> settings = new java.util.HashMap<>(redis);
-    settings.putAll(Map.of("SWITCHBOARD_RATE_BURST", "100000", "SWITCHBOARD_RATE_PER_SECOND", "100000",
-        "SWITCHBOARD_WS_FRAME_BURST", "100000", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "100000"));
-    a = TestNode.start(settings);
-    b = TestNode.startPeer(a, Map.of());
-    Wait.until(Duration.ofSeconds(10), "both nodes ready", () -> a.http().get("/health/ready").status() == 200
-        && b.http().get("/health/ready").status() == 200);
+    settings.putAll(TestCluster.NO_RATE_LIMITS);
+    settings.putAll(Map.of("SWITCHBOARD_WS_FRAME_BURST", "100000", "SWITCHBOARD_WS_FRAMES_PER_SECOND", "100000"));
+    cluster = TestCluster.start(settings);
+    a = cluster.a();
+    b = cluster.b();
     vertx = Vertx.vertx();
     client = ChatClient.client(vertx);
   }
@@ -63,11 +64,8 @@ class ClusterChatTest {
     if (vertx != null) {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-    if (b != null) {
-      b.close();
-    }
-    if (a != null) {
-      a.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 

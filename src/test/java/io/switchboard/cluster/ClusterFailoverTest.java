@@ -1,5 +1,6 @@
 package io.switchboard.cluster;
 
+import static io.switchboard.testing.TestCluster.awaitReady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +9,7 @@ import io.switchboard.testing.ChatClient;
 import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.TcpProxy;
+import io.switchboard.testing.TestCluster;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedis;
 import io.switchboard.testing.Accounts;
@@ -36,6 +38,7 @@ class ClusterFailoverTest {
 
   static final AtomicInteger names = new AtomicInteger();
   static TcpProxy redis;
+  static TestCluster cluster;
   static TestNode a;
   static TestNode b;
   static Vertx vertx;
@@ -44,11 +47,9 @@ class ClusterFailoverTest {
   @BeforeAll
   static void start() throws Exception {
     redis = new TcpProxy(TestRedis.url());
-    a = TestNode.start(Map.of("SWITCHBOARD_REDIS_URL", redis.url(), "SWITCHBOARD_REDIS_PREFIX", TestRedis.freshPrefix(),
-        "SWITCHBOARD_PRESENCE_HEARTBEAT_SECONDS", "1",
-        "SWITCHBOARD_RATE_BURST", "100000", "SWITCHBOARD_RATE_PER_SECOND", "100000"));
-    b = TestNode.startPeer(a, Map.of());
-    waitReady(a, b);
+    cluster = TestCluster.startFast(Map.of("SWITCHBOARD_REDIS_URL", redis.url()));
+    a = cluster.a();
+    b = cluster.b();
     vertx = Vertx.vertx();
     client = ChatClient.client(vertx);
   }
@@ -58,24 +59,10 @@ class ClusterFailoverTest {
     if (vertx != null) {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-    if (b != null) {
-      b.close();
-    }
-    if (a != null) {
-      a.close();
+    if (cluster != null) {
+      cluster.close();
     }
     redis.close();
-  }
-
-  static void waitReady(TestNode... nodes) {
-    Wait.until(Duration.ofSeconds(20), "nodes ready", () -> {
-      for (TestNode n : nodes) {
-        if (n.http().get("/health/ready").status() != 200) {
-          return false;
-        }
-      }
-      return true;
-    });
   }
 
   static Account user(String base) {
@@ -130,7 +117,7 @@ class ClusterFailoverTest {
       List<Long> early = xOnA.messageSeqs(13);
       assertThat(early).containsExactlyElementsOf(range(1, 13));
       redis.restore();
-      waitReady(a, b);
+      awaitReady(a, b);
 
       long last = 0;
       for (int i = 0; i < 3; i++) {
@@ -166,7 +153,7 @@ class ClusterFailoverTest {
       TestNode c = TestNode.startPeer(a, Map.of("SWITCHBOARD_REDIS_URL", ownRedis.url()));
       boolean stopped = false;
       try (ChatClient yOnA = ChatClient.connect(client, a.port(), id, y.token(), null)) {
-        waitReady(c);
+        awaitReady(c);
         yOnA.next("welcome");
         ChatClient xOnC = ChatClient.connect(client, c.port(), id, x.token(), null);
         xOnC.next("welcome");

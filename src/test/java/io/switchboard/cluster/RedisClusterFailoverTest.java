@@ -1,5 +1,6 @@
 package io.switchboard.cluster;
 
+import static io.switchboard.testing.TestCluster.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.testing.Accounts;
@@ -9,6 +10,7 @@ import io.switchboard.testing.Conversations;
 import io.switchboard.testing.Http;
 import io.switchboard.testing.RedisClusterTest;
 import io.switchboard.testing.RedisProcess;
+import io.switchboard.testing.TestCluster;
 import io.switchboard.testing.TestNode;
 import io.switchboard.testing.TestRedisCluster;
 import io.switchboard.testing.Wait;
@@ -16,7 +18,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ class RedisClusterFailoverTest {
 
   static TestRedisCluster redis;
   static String prefix;
+  static TestCluster cluster;
   static TestNode a;
   static TestNode b;
   static Vertx vertx;
@@ -47,13 +49,11 @@ class RedisClusterFailoverTest {
   @BeforeAll
   static void start() {
     redis = TestRedisCluster.start(true);
-    Map<String, String> settings = new HashMap<>(redis.settings());
+    Map<String, String> settings = redis.settings();
     prefix = settings.get("SWITCHBOARD_REDIS_PREFIX");
-    settings.putAll(Map.of("SWITCHBOARD_PRESENCE_HEARTBEAT_SECONDS", "1",
-        "SWITCHBOARD_RATE_BURST", "100000", "SWITCHBOARD_RATE_PER_SECOND", "100000"));
-    a = TestNode.start(settings);
-    b = TestNode.startPeer(a, Map.of());
-    Wait.until(Duration.ofSeconds(20), "both nodes ready", () -> ready(a) && ready(b));
+    cluster = TestCluster.startFast(settings);
+    a = cluster.a();
+    b = cluster.b();
     vertx = Vertx.vertx();
     client = ChatClient.client(vertx);
   }
@@ -63,19 +63,12 @@ class RedisClusterFailoverTest {
     if (vertx != null) {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
-    if (b != null) {
-      b.close();
-    }
-    if (a != null) {
-      a.close();
+    if (cluster != null) {
+      cluster.close();
     }
     if (redis != null) {
       redis.close();
     }
-  }
-
-  static boolean ready(TestNode node) {
-    return node.http().get("/health/ready").status() == 200;
   }
 
   /** How many connections are subscribed to the sharded {@code channel} on {@code node}. */
@@ -92,30 +85,23 @@ class RedisClusterFailoverTest {
 
   @Test
   void aShardMasterFailingOverDuringTrafficLosesNothingStored() {
-    Account x = Accounts.signUp(a.http(), "rcf-x");
-    Account y = Accounts.signUp(a.http(), "rcf-y");
-    String id = Conversations.group(a.http(), x, y);
-    String channel = prefix + "conv:" + id;
-    List<ChatClient> sockets = List.of(ChatClient.connect(client, a.port(), id, x.token(), null),
-        ChatClient.connect(client, a.port(), id, y.token(), null), ChatClient.connect(client, b.port(), id, x.token(), null),
-        ChatClient.connect(client, b.port(), id, y.token(), null));
+    Chat c = chat("rcf");
+    String channel = c.channel();
+    List<ChatClient> sockets = List.of(c.connect(a, c.x()), c.connect(a, c.y()), c.connect(b, c.x()), c.connect(b, c.y()));
     try {
       sockets.forEach(s -> s.next("welcome"));
       RedisProcess master = redis.masterOf(channel);
       // both nodes hear the conversation with SSUBSCRIBE, on the master of its slot
-      Wait.until(Duration.ofSeconds(10), "both nodes subscribed on the channel's master", () -> shardSubscribers(master, channel) == 2);
+      awaitBothSubscribed(master, channel);
 
-      int sent = 0;
-      for (; sent < 20; sent++) {
-        post(sent, id, x, y);
-      }
+      int sent = c.post(0, 20);
       master.kill();
       // traffic goes on, from both nodes, until a replica has taken over and both nodes are ready again
       boolean aWasDown = false;
       boolean bWasDown = false;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (true) {
-        post(sent++, id, x, y);
+        c.post(sent++);
         boolean aReady = ready(a);
         boolean bReady = ready(b);
         aWasDown |= !aReady;
@@ -126,14 +112,8 @@ class RedisClusterFailoverTest {
         assertThat(System.nanoTime()).as("failover and both nodes ready again within 60 s").isLessThan(deadline);
       }
       RedisProcess promoted = redis.masterOf(channel);
-      for (int i = 0; i < 10; i++) {
-        post(sent++, id, x, y);
-      }
-      List<Long> all = LongStream.rangeClosed(1, sent).boxed().toList();
-      for (ChatClient s : sockets) {
-        assertThat(s.messageSeqs(sent)).containsExactlyElementsOf(all);
-        ClusterChatTest.assertNoMoreMessages(s);
-      }
+      sent = c.post(sent, 10);
+      assertEverySeqOnce(sockets, sent);
       assertThat(shardSubscribers(promoted, channel)).as("both nodes subscribed on the new master").isEqualTo(2);
       assertThat(linkUp(a)).isEqualTo(1.0);
       assertThat(linkUp(b)).isEqualTo(1.0);
@@ -142,7 +122,7 @@ class RedisClusterFailoverTest {
       master.restart();
       redis.awaitOk();
       assertThat(redis.masterOf(channel)).isSameAs(promoted);
-      post(sent++, id, x, y);
+      c.post(sent++);
       for (ChatClient s : sockets) {
         assertThat(s.messageSeqs(1)).containsExactly((long) sent);
       }
@@ -159,28 +139,22 @@ class RedisClusterFailoverTest {
    */
   @Test
   void aShardMasterRestartedOnItsPortWithoutAReplicaLosesNothingStored() {
-    Account x = Accounts.signUp(a.http(), "rcr-x");
-    Account y = Accounts.signUp(a.http(), "rcr-y");
-    String id = Conversations.group(a.http(), x, y);
-    String channel = prefix + "conv:" + id;
-    List<ChatClient> sockets = List.of(ChatClient.connect(client, a.port(), id, x.token(), null),
-        ChatClient.connect(client, b.port(), id, y.token(), null));
+    Chat c = chat("rcr");
+    String channel = c.channel();
+    List<ChatClient> sockets = List.of(c.connect(a, c.x()), c.connect(b, c.y()));
     RedisProcess master = redis.masterOf(channel);
     List<RedisProcess> replicas = redis.replicasOf(master);
     try {
       sockets.forEach(s -> s.next("welcome"));
-      Wait.until(Duration.ofSeconds(10), "both nodes subscribed on the channel's master", () -> shardSubscribers(master, channel) == 2);
+      awaitBothSubscribed(master, channel);
       replicas.forEach(RedisProcess::kill);
-      int sent = 0;
-      for (; sent < 10; sent++) {
-        post(sent, id, x, y);
-      }
+      int sent = c.post(0, 10);
       master.kill();
       boolean aWasDown = false;
       boolean bWasDown = false;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!(aWasDown && bWasDown)) {
-        post(sent++, id, x, y);
+        c.post(sent++);
         aWasDown |= !ready(a);
         bWasDown |= !ready(b);
         assertThat(System.nanoTime()).as("both nodes not ready within 30 s").isLessThan(deadline);
@@ -189,17 +163,11 @@ class RedisClusterFailoverTest {
       redis.awaitOk();
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (!(ready(a) && ready(b))) {
-        post(sent++, id, x, y);
+        c.post(sent++);
         assertThat(System.nanoTime()).as("both nodes ready again within 60 s").isLessThan(deadline);
       }
-      for (int i = 0; i < 5; i++) {
-        post(sent++, id, x, y);
-      }
-      List<Long> all = LongStream.rangeClosed(1, sent).boxed().toList();
-      for (ChatClient s : sockets) {
-        assertThat(s.messageSeqs(sent)).containsExactlyElementsOf(all);
-        ClusterChatTest.assertNoMoreMessages(s);
-      }
+      sent = c.post(sent, 5);
+      assertEverySeqOnce(sockets, sent);
       assertThat(redis.masterOf(channel)).isSameAs(master);
       assertThat(shardSubscribers(master, channel)).isEqualTo(2);
     } finally {
@@ -216,35 +184,23 @@ class RedisClusterFailoverTest {
    */
   @Test
   void aChannelsSlotMovingToAnotherMasterDuringTrafficLosesNothingStored() {
-    Account x = Accounts.signUp(a.http(), "rcm-x");
-    Account y = Accounts.signUp(a.http(), "rcm-y");
-    String id = Conversations.group(a.http(), x, y);
-    String channel = prefix + "conv:" + id;
-    List<ChatClient> sockets = List.of(ChatClient.connect(client, a.port(), id, x.token(), null),
-        ChatClient.connect(client, b.port(), id, y.token(), null));
+    Chat c = chat("rcm");
+    String channel = c.channel();
+    List<ChatClient> sockets = List.of(c.connect(a, c.x()), c.connect(b, c.y()));
     try {
       sockets.forEach(s -> s.next("welcome"));
       RedisProcess from = redis.masterOf(channel);
       RedisProcess to = redis.otherMaster(from);
-      Wait.until(Duration.ofSeconds(10), "both nodes subscribed on the channel's master", () -> shardSubscribers(from, channel) == 2);
-      int sent = 0;
-      for (; sent < 10; sent++) {
-        post(sent, id, x, y);
-      }
+      awaitBothSubscribed(from, channel);
+      int sent = c.post(0, 10);
       redis.moveSlot(channel, to);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (shardSubscribers(to, channel) < 2) {
-        post(sent++, id, x, y);
+        c.post(sent++);
         assertThat(System.nanoTime()).as("both nodes subscribed on the new master within 30 s").isLessThan(deadline);
       }
-      for (int i = 0; i < 10; i++) {
-        post(sent++, id, x, y);
-      }
-      List<Long> all = LongStream.rangeClosed(1, sent).boxed().toList();
-      for (ChatClient s : sockets) {
-        assertThat(s.messageSeqs(sent)).containsExactlyElementsOf(all);
-        ClusterChatTest.assertNoMoreMessages(s);
-      }
+      sent = c.post(sent, 10);
+      assertEverySeqOnce(sockets, sent);
       assertThat(shardSubscribers(from, channel)).isZero();
       Wait.until(Duration.ofSeconds(10), "both nodes ready", () -> ready(a) && ready(b));
     } finally {
@@ -252,11 +208,47 @@ class RedisClusterFailoverTest {
     }
   }
 
-  /** Message {@code i}, alternately from x on node A and from y on node B. */
-  static void post(int i, String id, Account x, Account y) {
-    TestNode node = i % 2 == 0 ? a : b;
-    Account who = i % 2 == 0 ? x : y;
-    Http.Response r = node.http().post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "m" + i), who.token());
-    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+  /** A group of two fresh accounts, and the sharded channel its events travel on. */
+  record Chat(Account x, Account y, String id, String channel) {
+
+    ChatClient connect(TestNode node, Account who) {
+      return ChatClient.connect(client, node.port(), id, who.token(), null);
+    }
+
+    /** Message {@code i}, alternately from x on node A and from y on node B. */
+    void post(int i) {
+      TestNode node = i % 2 == 0 ? a : b;
+      Account who = i % 2 == 0 ? x : y;
+      Http.Response r = node.http().post("/api/conversations/" + id + "/messages", new JsonObject().put("text", "m" + i), who.token());
+      assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+
+    /** Messages {@code from} to {@code from + count - 1}; answers how many have been sent then. */
+    int post(int from, int count) {
+      for (int i = from; i < from + count; i++) {
+        post(i);
+      }
+      return from + count;
+    }
+  }
+
+  static Chat chat(String base) {
+    Account x = Accounts.signUp(a.http(), base + "-x");
+    Account y = Accounts.signUp(a.http(), base + "-y");
+    String id = Conversations.group(a.http(), x, y);
+    return new Chat(x, y, id, prefix + "conv:" + id);
+  }
+
+  static void awaitBothSubscribed(RedisProcess master, String channel) {
+    Wait.until(Duration.ofSeconds(10), "both nodes subscribed on the channel's master", () -> shardSubscribers(master, channel) == 2);
+  }
+
+  /** Every socket has every seq from 1 to {@code sent}, in order, once. */
+  static void assertEverySeqOnce(List<ChatClient> sockets, int sent) {
+    List<Long> all = LongStream.rangeClosed(1, sent).boxed().toList();
+    for (ChatClient s : sockets) {
+      assertThat(s.messageSeqs(sent)).containsExactlyElementsOf(all);
+      ClusterChatTest.assertNoMoreMessages(s);
+    }
   }
 }
