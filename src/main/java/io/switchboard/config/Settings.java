@@ -113,6 +113,10 @@ public final class Settings {
       "65536", intRange(1024, 1 << 24), "largest client WebSocket frame, and message of several frames; a larger one closes the socket with 1009");
   public static final Setting<Integer> WS_UPGRADE_BURST = new Setting<>("ws.upgradeBurst", "SWITCHBOARD_WS_UPGRADE_BURST", "500",
       intRange(1, 10_000_000), "WebSocket upgrades (every socket kind, refused ones too) one client address may attempt in a burst (per node)");
+  public static final Setting<Integer> WS_UPGRADE_CHECKS = new Setting<>("ws.upgradeChecks", "SWITCHBOARD_WS_UPGRADE_CHECKS", "16",
+      intRange(1, 100_000), "WebSocket upgrades per event loop whose checks (token, access) run at once; later ones wait their turn");
+  public static final Setting<Integer> WS_UPGRADE_QUEUE = new Setting<>("ws.upgradeQueue", "SWITCHBOARD_WS_UPGRADE_QUEUE", "20000",
+      intRange(0, 10_000_000), "WebSocket upgrades per event loop that may wait for a check's turn; past that 503 unavailable");
   public static final Setting<Double> WS_UPGRADES_PER_SECOND = new Setting<>("ws.upgradesPerSecond", "SWITCHBOARD_WS_UPGRADES_PER_SECOND",
       "100", positiveDouble(), "sustained WebSocket upgrades per second per client address (per node); past it 429 with Retry-After, before the upgrade");
   public static final Setting<List<String>> TRUSTED_PROXIES = new Setting<>("http.trustedProxies", "SWITCHBOARD_TRUSTED_PROXIES", "",
@@ -201,7 +205,7 @@ public final class Settings {
       CAPTCHA_AFTER_FAILURES, JOBS_POLL_MILLIS, JOBS_LEASE_SECONDS, JOBS_MAX_ATTEMPTS, JOBS_BACKOFF_MILLIS, JOBS_CONCURRENCY,
       WEBHOOK_TIMEOUT_MILLIS, ADMIN_USERNAME, ADMIN_PASSWORD, RECALL_WINDOW_SECONDS, RATE_BURST, RATE_PER_SECOND,
       WS_PING_SECONDS, WS_OUTBOX_BYTES, HTTP_IDLE_TIMEOUT_SECONDS, HTTP_HEADER_TIMEOUT_SECONDS, HTTP_MAX_HEADER_BYTES, HTTP_MAX_LINE_BYTES,
-      HTTP_SEND_BUFFER_BYTES, WS_MAX_FRAME_BYTES, WS_UPGRADE_BURST, WS_UPGRADES_PER_SECOND, TRUSTED_PROXIES, PG_MAX_WAIT_QUEUE,
+      HTTP_SEND_BUFFER_BYTES, WS_MAX_FRAME_BYTES, WS_UPGRADE_BURST, WS_UPGRADES_PER_SECOND, WS_UPGRADE_CHECKS, WS_UPGRADE_QUEUE, TRUSTED_PROXIES, PG_MAX_WAIT_QUEUE,
       AUTH_HASH_THREADS, AUTH_HASH_QUEUE, AUTH_IP_BURST, AUTH_IP_PER_MINUTE, WEBHOOK_ALLOW_PRIVATE, WS_FRAME_BURST, WS_FRAMES_PER_SECOND,
       TYPING_INTERVAL_SECONDS, NOTIFICATIONS_RETENTION_DAYS, MODULE_HEARTBEAT_TIMEOUT_SECONDS, MODULE_HEARTBEAT_FLUSH_MILLIS,
       MODULE_REGISTRATION_KEY, NOTIFY_WEBHOOK_URL, MODULE_ALERT_COALESCE_SECONDS, MODULE_FIELD_MAX_CHARS, MODULE_DATA_REQUIREMENT_MAX_CHARS,

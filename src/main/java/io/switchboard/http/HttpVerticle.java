@@ -113,7 +113,8 @@ public final class HttpVerticle extends VerticleBase {
     Map<String, Integer> guards = builder.getRoutes().stream()
         .collect(Collectors.toMap(r -> r.getOperation().getOperationId(), r -> r.getHandlers().size()));
     // the sockets and streams of this event loop, of every kind
-    Sessions sessions = new Sessions(vertx, node.gateway(), authenticator);
+    Sessions sessions = new Sessions(vertx, node.gateway(), authenticator, config.get(Settings.WS_UPGRADE_CHECKS),
+        config.get(Settings.WS_UPGRADE_QUEUE));
     UserHub users = new UserHub(sessions);
     for (ApiModule module : modules(authenticator, uploads, users, presets)) {
       module.mount(builder);

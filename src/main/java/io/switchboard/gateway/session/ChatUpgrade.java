@@ -28,7 +28,7 @@ public final class ChatUpgrade implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String ref = ctx.pathParam("conversationId");
-    SocketGate.upgrade(ctx, authenticator, null,
+    SocketGate.upgrade(ctx, hub.sessions(), authenticator, null,
         principal -> Bus.request(hub.vertx(), Addresses.CONVERSATION_LOOKUP, new ConversationStore.Lookup(ref, principal.userId()))
             .compose(access -> access.participant() || access.conversation().publicRoom()
                 ? Future.succeededFuture(access)

@@ -35,7 +35,7 @@ public final class ModuleUpgrade implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    SocketGate.admit(ctx, request -> {
+    SocketGate.admit(ctx, sessions, request -> {
       String hash = request.getParam("hash");
       if (hash == null || hash.isBlank()) {
         return Future.failedFuture(ApiException.notFound("no such module"));

@@ -38,7 +38,7 @@ public final class NotificationUpgrade implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String pathToken = legacy ? ctx.pathParam("token") : null;
-    SocketGate.upgrade(ctx, authenticator, pathToken, principal -> Future.succeededFuture(),
+    SocketGate.upgrade(ctx, hub.sessions(), authenticator, pathToken, principal -> Future.succeededFuture(),
         (ws, principal, none, since) -> new NotificationSocket(legacy ? LEGACY_KIND : KIND, ws, hub, principal, since, !legacy));
   }
 }

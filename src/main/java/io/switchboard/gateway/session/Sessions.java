@@ -48,11 +48,13 @@ public final class Sessions {
   private final Gateway gateway;
   private final Authenticator authenticator;
   private final Set<Member> open = new LinkedHashSet<>();
+  private final UpgradeAdmission admission;
   /** Per user, the last broadcast still waiting for its grants lookup (this loop only). */
   private final Map<String, Future<Void>> deliveries = new HashMap<>();
 
-  public Sessions(Vertx vertx, Gateway gateway, Authenticator authenticator) {
+  public Sessions(Vertx vertx, Gateway gateway, Authenticator authenticator, int upgradeChecks, int upgradeQueue) {
     this.vertx = vertx;
+    this.admission = new UpgradeAdmission(upgradeChecks, upgradeQueue);
     this.gateway = gateway;
     this.authenticator = authenticator;
     Bus.subscribe(vertx, Addresses.SESSIONS_REVOKED, this::revoked);
@@ -131,5 +133,10 @@ public final class Sessions {
     for (Member s : List.copyOf(open)) {
       s.checkIdle(now, pingMillis);
     }
+  }
+
+  /** This event loop's turn-taking of upgrade checks. */
+  UpgradeAdmission admission() {
+    return admission;
   }
 }

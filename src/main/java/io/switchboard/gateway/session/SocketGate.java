@@ -36,7 +36,7 @@ public final class SocketGate {
    * token and {@code access} succeeded for its principal; else answers the failure as HTTP. The
    * optional {@code ?since=} resume cursor is checked first (400 naming it) and handed to the session.
    */
-  public static <A> void upgrade(RoutingContext ctx, Authenticator authenticator, String pathToken,
+  public static <A> void upgrade(RoutingContext ctx, Sessions sessions, Authenticator authenticator, String pathToken,
       Function<Principal, Future<A>> access, Opener<A> opener) {
     Long since;
     try {
@@ -48,17 +48,17 @@ public final class SocketGate {
     record Admitted<A>(Principal principal, A access) {
     }
     String token = pathToken != null ? pathToken : token(ctx.request());
-    admit(ctx, request -> authenticator.authenticate(token)
+    admit(ctx, sessions, request -> authenticator.authenticate(token)
             .compose(principal -> access.apply(principal).map(granted -> new Admitted<>(principal, granted))),
         (ws, admitted) -> opener.open(ws, admitted.principal(), admitted.access(), since), admitted -> { });
   }
 
   /**
    * The gate of every kind, whatever its credential: upgrades once {@code admit} succeeded, else
-   * answers its failure as HTTP (401/403/404). {@code abandoned} gets what was admitted when the
+   * answers its failure as HTTP (401/403/404). {@code admit} runs in its turn ({@link UpgradeAdmission}). {@code abandoned} gets what was admitted when the
    * upgrade itself then failed (the client left), to undo what admitting did.
    */
-  public static <A> void admit(RoutingContext ctx, Function<HttpServerRequest, Future<A>> admit,
+  public static <A> void admit(RoutingContext ctx, Sessions sessions, Function<HttpServerRequest, Future<A>> admit,
       BiFunction<ServerWebSocket, A, Session> opener, Consumer<A> abandoned) {
     HttpServerRequest request = ctx.request();
     if (!request.canUpgradeToWebSocket()) {
@@ -67,7 +67,7 @@ public final class SocketGate {
     }
     // paused, the request is not seen as ended while the checks below run, so it can still be upgraded
     request.pause();
-    admit.apply(request)
+    sessions.admission().admit(() -> admit.apply(request))
         .compose(admitted -> request.toWebSocket()
             .onFailure(e -> abandoned.accept(admitted))
             .map(ws -> {
