@@ -15,6 +15,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,7 @@ public final class Bus {
   private static final ApiException POOL_BUSY = ApiException.unavailable("the database is busy; retry shortly");
   private static final ApiException DATABASE_AWAY = ApiException.unavailable("the database cannot be reached; retry shortly");
   static final long UNREACHABLE_LOG_MILLIS = 10_000;
-  private static final java.util.concurrent.atomic.AtomicLong unreachableLoggedAt = new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong unreachableLoggedAt = new AtomicLong();
 
   private Bus() {
   }

@@ -58,6 +58,11 @@ public class ApiException extends RuntimeException {
     return new ApiException(503, "unavailable", message);
   }
 
+  /** Whether {@code failure} is a 503: the database (or another backend) refused for now; asking again later may work. */
+  public static boolean isUnavailable(Throwable failure) {
+    return failure instanceof ApiException api && api.status == 503;
+  }
+
   public static ApiException rateLimited(long retryAfterSeconds) {
     return new ApiException(429, "rate_limited", "too many requests, retry in " + retryAfterSeconds + " s", retryAfterSeconds);
   }

@@ -1,7 +1,11 @@
 package io.switchboard.error;
 
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 
 /**
  * Failures that mean Postgres could not be reached or went away in the middle of a statement (the
@@ -18,7 +22,7 @@ public final class Unreachable {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       // refused, reset (also while connecting), closed, timed out connecting: the socket to the server failed
       if (t instanceof ClosedConnectionException || t instanceof java.net.SocketException
-          || t instanceof java.nio.channels.ClosedChannelException || t instanceof io.netty.channel.ConnectTimeoutException) {
+          || t instanceof ClosedChannelException || t instanceof ConnectTimeoutException) {
         return true;
       }
       if (t instanceof java.io.IOException && t.getMessage() != null && t.getMessage().startsWith("Connection reset")) {
@@ -29,7 +33,7 @@ public final class Unreachable {
           && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
         return true;
       }
-      if (t instanceof io.vertx.core.VertxException && "Connection closed".equals(t.getMessage())) {
+      if (t instanceof VertxException && "Connection closed".equals(t.getMessage())) {
         return true;
       }
     }

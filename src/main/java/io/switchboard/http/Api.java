@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import java.math.BigDecimal;
 import io.switchboard.auth.Principal;
 import io.switchboard.error.ApiException;
 import io.vertx.core.Future;
@@ -56,7 +57,7 @@ public final class Api {
 
   private static long asLong(Object value, String name) {
     try {
-      return new java.math.BigDecimal(String.valueOf(value)).longValueExact();
+      return new BigDecimal(String.valueOf(value)).longValueExact();
     } catch (ArithmeticException | NumberFormatException e) {
       throw ApiException.validation(name, "must be an integer from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE);
     }

@@ -1,5 +1,6 @@
 package io.switchboard.jobs;
 
+import io.switchboard.error.ApiException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.switchboard.bus.Addresses;
@@ -79,7 +80,7 @@ final class JobRunner {
           claiming = false;
           if (ar.failed()) {
             // a database that cannot be reached is said once per 10 s by Bus, not on every poll
-            (unavailable(ar.cause()) ? log.atDebug() : log.atWarn()).addKeyValue("error", ar.cause().getMessage()).log("job claim failed");
+            (ApiException.isUnavailable(ar.cause()) ? log.atDebug() : log.atWarn()).addKeyValue("error", ar.cause().getMessage()).log("job claim failed");
             return;
           }
           ar.result().forEach(this::run);
@@ -133,9 +134,5 @@ final class JobRunner {
     List<String> all = new ArrayList<>(kinds);
     all.add(more);
     return all;
-  }
-
-  private static boolean unavailable(Throwable e) {
-    return e instanceof io.switchboard.error.ApiException api && api.status() == 503;
   }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.jobs;
 
+import io.switchboard.error.ApiException;
 import io.switchboard.bus.Addresses;
 import io.switchboard.bus.Bus;
 import io.switchboard.domain.Schedule;
@@ -50,7 +51,7 @@ final class Scheduler {
           polling = false;
           if (ar.failed()) {
             // a database that cannot be reached is said once per 10 s by Bus, not on every poll
-            (unavailable(ar.cause()) ? log.atDebug() : log.atWarn()).addKeyValue("error", ar.cause().getMessage()).log("schedule poll failed");
+            (ApiException.isUnavailable(ar.cause()) ? log.atDebug() : log.atWarn()).addKeyValue("error", ar.cause().getMessage()).log("schedule poll failed");
           }
         });
   }
@@ -83,9 +84,5 @@ final class Scheduler {
             text + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)")))
         .onFailure(e -> log.atWarn().addKeyValue("schedule", s.name()).addKeyValue("error", e.getMessage()).log("recording outcome failed"));
     return Future.succeededFuture();
-  }
-
-  private static boolean unavailable(Throwable e) {
-    return e instanceof io.switchboard.error.ApiException api && api.status() == 503;
   }
 }

@@ -139,7 +139,7 @@ abstract class TopicChannel<E> {
     }
     busy = true;
     lastSeq().onComplete(ar -> {
-      if (ar.failed() && ar.cause() instanceof ApiException busyDb && busyDb.status() == 503) {
+      if (ar.failed() && ApiException.isUnavailable(ar.cause())) {
         // every channel of the node catches up at once after an outage: a full database queue is asked again later
         busy = false;
         drain();
